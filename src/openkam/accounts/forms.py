@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from openkam.accounts.models import Account, TeamRole, Tier
+from openkam.core.choices import Level
+from openkam.users.selectors import users_for_teams, users_who_can_own_accounts
+
+
+class AccountForm(forms.Form):
+    """The account's fields as a person edits them. Rules (tier approval, owner assignment,
+    hierarchy) are enforced by the services; this form only checks the shape of input."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=250, required=False)
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=50,
+        required=False,
+        help_text=_("Organisation number in the company register."),
+    )
+    vat_number = forms.CharField(label=_("VAT number"), max_length=50, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
+    )
+    parent = forms.IntegerField(label=_("Parent account"), required=False, widget=forms.HiddenInput)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    tier_reason = forms.CharField(
+        label=_("Reason for the tier"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the head of key accounts with your request."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner (KAM)"), queryset=users_who_can_own_accounts(), required=False
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *list(countries)]
+        if actor.role != "head":
+            # Only the head assigns KAMs; a KAM's tier choice becomes a request.
+            del self.fields["owner"]
+            self.fields["tier"].help_text = _(
+                "A change of tier is sent to the head of key accounts for approval."
+            )
+        else:
+            del self.fields["tier_reason"]
+            self.fields["owner"].required = True
+
+    def account_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data.pop("tier_reason", None)
+        if "owner" in data:
+            data["owner"] = data["owner"].pk if data["owner"] else None
+        return data
+
+    @staticmethod
+    def initial_for(account: Account) -> dict[str, Any]:
+        return {
+            "name": account.name,
+            "legal_name": account.legal_name,
+            "registration_number": account.registration_number,
+            "vat_number": account.vat_number,
+            "industry": account.industry,
+            "country": account.country.code or "",
+            "website": account.website,
+            "parent": account.parent_id,
+            "tier": account.tier,
+            "owner": account.owner_id,
+            "notes": account.notes,
+            "version": account.version,
+        }
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=users_for_teams())
+    team_role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+
+
+class TeamMemberEditForm(forms.Form):
+    team_role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+
+
+class TierDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))])
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    sort = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, country_codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", _("All tiers")), *Tier.choices]
+        names = dict(countries)
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (code, names.get(code, code)) for code in country_codes
+        ]
+        self.fields["owner"].choices = [("", _("All owners"))] + [
+            (user.pk, str(user)) for user in users_who_can_own_accounts()
+        ]

@@ -1,0 +1,217 @@
+"""`kam demo`: a demo portfolio to explore OpenKAM with. Idempotent: a second run changes nothing.
+
+Names come from Faker with a fixed seed, so every installation shows the same portfolio.
+Records are created through the services, so the demo carries a real audit trail.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from faker import Faker
+
+from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier
+from openkam.accounts.services import account_create, account_team_member_add
+from openkam.core.choices import Level
+from openkam.users.models import Role, User
+from openkam.users.services import user_create
+
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: Role
+    first_name: str
+    last_name: str
+    job_title: str
+    language: str
+
+
+DEMO_USERS = (
+    DemoUser("head", "openkam-head", Role.HEAD, "Astrid", "Nilsen",
+             "Head of Key Accounts", "en"),
+    DemoUser("kam1", "openkam-kam1", Role.KAM, "Erik", "Johansson",
+             "Key Account Manager, Nordics and UK", "en"),
+    DemoUser("kam2", "openkam-kam2", Role.KAM, "Katalin", "Horváth",
+             "Key Account Manager, Central and Eastern Europe", "en"),
+    DemoUser("specialist", "openkam-specialist", Role.SPECIALIST, "Georgi", "Petrov",
+             "Solution Engineer", "en"),
+    DemoUser("admin", "openkam-admin", Role.ADMIN, "Ola", "Admin",
+             "System administrator", "en"),
+)
+
+
+@dataclass(frozen=True)
+class Market:
+    country: str
+    faker_locale: str
+    count: int
+    owner: str
+    site_cities: tuple[str, str]
+
+
+# The first account of each market is a group; the next two are its sites in these cities.
+MARKETS = (
+    Market("NO", "no_NO", 8, "kam1", ("Bergen", "Trondheim")),
+    Market("SE", "sv_SE", 7, "kam1", ("Göteborg", "Malmö")),
+    Market("GB", "en_GB", 8, "kam1", ("Manchester", "Leeds")),
+    Market("HU", "hu_HU", 6, "kam2", ("Debrecen", "Győr")),
+    Market("BG", "bg_BG", 5, "kam2", ("Пловдив", "Варна")),
+    Market("RU", "ru_RU", 6, "kam2", ("Казань", "Екатеринбург")),
+)
+
+INDUSTRIES = (
+    "Food processing", "Retail chain", "Energy", "Logistics", "Construction",
+    "Pharmaceuticals", "Telecommunications", "Automotive parts", "Hospitality",
+    "Public sector", "Agriculture", "Chemicals",
+)
+TIER_WEIGHTS = ((Tier.KEY, 8), (Tier.GROWTH, 10), (Tier.MAINTAIN, 12), (Tier.OTHER, 10))
+
+
+def _company_name(fake: Faker, locale: str, rng: random.Random) -> str:
+    # Faker's Bulgarian and Russian company names include forms no key account has (sole
+    # traders, mangled suffixes), so those two are composed from surnames and legal forms.
+    if locale == "bg_BG":
+        return f"{fake.last_name()} {rng.choice(['ООД', 'АД', 'ЕООД'])}"
+    if locale == "ru_RU":
+        return f"{rng.choice(['ООО', 'АО', 'ПАО'])} «{fake.last_name()}»"
+    return str(fake.company())
+
+
+def _registration(country: str, rng: random.Random) -> tuple[str, str]:
+    digits = lambda n: "".join(str(rng.randint(0, 9)) for _ in range(n))  # noqa: E731
+    match country:
+        case "NO":
+            number = "9" + digits(8)
+            return number, f"NO{number}MVA"
+        case "SE":
+            number = f"556{digits(3)}-{digits(4)}"
+            return number, f"SE{number.replace('-', '')}01"
+        case "HU":
+            return f"01-09-{digits(6)}", f"HU{digits(8)}"
+        case "BG":
+            number = "2" + digits(8)
+            return number, f"BG{number}"
+        case "RU":
+            return "1" + digits(12), digits(10)
+        case _:
+            return "0" + digits(7), f"GB{digits(9)}"
+
+
+class Command(BaseCommand):
+    help = "Load the demo portfolio (about 40 accounts, teams and users). Safe to run twice."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            users = self._users()
+            created = self._accounts(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo portfolio ready: {Account.objects.count()} accounts "
+                f"({created} created by this run)."
+            )
+        )
+        self.stdout.write("Sign in with:")
+        for demo in DEMO_USERS:
+            self.stdout.write(
+                f"  {demo.username:<11} password {demo.password:<20} {demo.role.label}"
+            )
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for demo in DEMO_USERS:
+            user = User.objects.filter(username=demo.username).first()
+            if user is None:
+                user = user_create(
+                    username=demo.username,
+                    password=demo.password,
+                    role=demo.role,
+                    first_name=demo.first_name,
+                    last_name=demo.last_name,
+                    email=f"{demo.username}@openkam.example",
+                    job_title=demo.job_title,
+                    language=demo.language,
+                    validate=False,  # demo passwords are printed, not secret
+                )
+            users[demo.username] = user
+        return users
+
+    def _accounts(self, users: dict[str, User]) -> int:
+        rng = random.Random(SEED)
+        tiers = [tier for tier, weight in TIER_WEIGHTS for _ in range(weight)]
+        rng.shuffle(tiers)
+        head = users["head"]
+        created = 0
+        index = 0
+        for market in MARKETS:
+            fake = Faker(market.faker_locale)
+            fake.seed_instance(SEED + index)
+            group: Account | None = None
+            for position in range(market.count):
+                registration, vat = _registration(market.country, rng)
+                is_site = group is not None and position in (1, 2)
+                name = (
+                    f"{group.name} – {market.site_cities[position - 1]}"
+                    if is_site and group is not None
+                    else _company_name(fake, market.faker_locale, rng)
+                )
+                tier = tiers[index % len(tiers)]
+                owner = users["head"] if index % 13 == 0 else users[market.owner]
+                industry = rng.choice(INDUSTRIES)
+                # Draw every random value before looking for an existing account, so that a
+                # second run walks the same sequence and finds the same registrations.
+                website = f"https://www.{fake.domain_name()}"
+                notes = fake.paragraph(nb_sentences=2) if rng.random() < 0.5 else ""
+                rolls = (rng.random(), rng.random())
+                index += 1
+                existing = Account.objects.filter(
+                    country=market.country, registration_number=registration
+                ).first()
+                if existing is not None:
+                    account = existing
+                else:
+                    account = account_create(
+                        actor=head,
+                        name=name,
+                        legal_name=name if not is_site else "",
+                        registration_number=registration,
+                        vat_number=vat,
+                        industry=group.industry if is_site and group else industry,
+                        country=market.country,
+                        website=website,
+                        parent=group if is_site else None,
+                        tier=tier,
+                        owner=owner,
+                        notes=notes,
+                    ).account
+                    created += 1
+                    self._team(account, users, rolls)
+                if position == 0:
+                    group = account
+        return created
+
+    def _team(
+        self, account: Account, users: dict[str, User], rolls: tuple[float, float]
+    ) -> None:
+        head = users["head"]
+        if account.tier == Tier.KEY and account.owner_id != head.pk:
+            self._join(account, head, TeamRole.EXECUTIVE_SPONSOR, Level.EXECUTIVE)
+        if account.tier in (Tier.KEY, Tier.GROWTH) or rolls[0] < 0.3:
+            self._join(account, users["specialist"], TeamRole.TECHNICAL, Level.SPECIALIST)
+        if rolls[1] < 0.25:
+            other = users["kam2"] if account.owner_id == users["kam1"].pk else users["kam1"]
+            self._join(account, other, TeamRole.SALES, Level.HEAD_OF_DEPARTMENT)
+
+    @staticmethod
+    def _join(account: Account, user: User, role: TeamRole, level: Level) -> None:
+        if not AccountTeamMember.objects.filter(account=account, user=user).exists():
+            account_team_member_add(
+                actor=account.owner, account_id=account.pk, user=user, team_role=role, level=level
+            )

@@ -1,0 +1,513 @@
+"""Writes to accounts, their teams and tier changes. Every rule about who may do what lives here.
+
+Each service runs in one transaction, validates with `full_clean()`, and writes an audit entry
+for every business record it creates, changes or deletes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openkam.accounts.models import (
+    Account,
+    AccountTeamMember,
+    TeamRole,
+    Tier,
+    TierChangeRequest,
+    TierChangeStatus,
+)
+from openkam.accounts.selectors import (
+    account_can_create,
+    account_can_delete,
+    account_can_edit,
+    account_get,
+    accounts_visible_to,
+)
+from openkam.core.audit import audit_entries_for, audit_record, diff, snapshot
+from openkam.core.choices import Level
+from openkam.core.errors import ConflictError, ForbiddenError, NotFoundError
+from openkam.core.models import AuditAction
+from openkam.users.models import Role, User
+
+EDITABLE_FIELDS = (
+    "name",
+    "legal_name",
+    "registration_number",
+    "vat_number",
+    "industry",
+    "country",
+    "website",
+    "parent",
+    "tier",
+    "owner",
+    "notes",
+)
+TEAM_FIELDS = ("user", "team_role", "level")
+
+
+@dataclass(frozen=True)
+class AccountWriteResult:
+    account: Account
+    tier_request: TierChangeRequest | None = None
+
+
+def _resolve_parent(*, actor: User, parent: Account | int | None) -> Account | None:
+    if parent is None or parent == "":
+        return None
+    parent_id = parent.pk if isinstance(parent, Account) else parent
+    try:
+        return accounts_visible_to(actor).get(pk=parent_id)
+    except (Account.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"parent": _("No such account.")}) from None
+
+
+def _resolve_owner(owner: User | int | None) -> User:
+    if owner is None or owner == "":
+        raise ValidationError({"owner": _("Every account needs an owner (its KAM).")})
+    owner_id = owner.pk if isinstance(owner, User) else owner
+    try:
+        user = User.objects.get(pk=owner_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"owner": _("No such user.")}) from None
+    if not user.is_active or user.role not in (Role.KAM, Role.HEAD):
+        raise ValidationError(
+            {"owner": _("The owner must be an active key account manager or the head.")}
+        )
+    return user
+
+
+def _check_hierarchy(account: Account) -> None:
+    """Refuse a parent that is the account itself or one of its descendants."""
+    if account.parent_id is None:
+        return
+    if account.pk is not None and account.parent_id == account.pk:
+        raise ValidationError({"parent": _("An account cannot be its own parent.")})
+    seen: set[int] = set()
+    current_id: int | None = account.parent_id
+    while current_id is not None:
+        if account.pk is not None and current_id == account.pk:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "%(parent)s is below %(account)s in the hierarchy; choosing it as "
+                        "parent would make a cycle."
+                    )
+                    % {"parent": account.parent, "account": account.name}
+                }
+            )
+        if current_id in seen:  # a cycle that already exists above; stop rather than loop
+            break
+        seen.add(current_id)
+        current_id = (
+            Account.objects.filter(pk=current_id).values_list("parent_id", flat=True).first()
+        )
+
+
+def _add_owner_to_team(*, actor: User, account: Account) -> None:
+    member, created = AccountTeamMember.objects.get_or_create(
+        account=account,
+        user=account.owner,
+        defaults={"team_role": TeamRole.KAM_LEAD, "level": Level.HEAD_OF_DEPARTMENT},
+    )
+    before = snapshot(member, ("team_role",))
+    if not created and member.team_role != TeamRole.KAM_LEAD:
+        member.team_role = TeamRole.KAM_LEAD
+        member.save(update_fields=["team_role", "updated_at"])
+    after = snapshot(member, TEAM_FIELDS)
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=member,
+            root=account,
+            changes=diff({}, after),
+        )
+    elif changes := diff(before, snapshot(member, ("team_role",))):
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=member, root=account, changes=changes
+        )
+
+
+def _request_tier(
+    *, actor: User, account: Account, to_tier: str, reason: str
+) -> TierChangeRequest:
+    pending = TierChangeRequest.objects.filter(
+        account=account, status=TierChangeStatus.PENDING
+    ).first()
+    if pending is not None:
+        if pending.to_tier == to_tier:
+            return pending
+        raise ValidationError(
+            {
+                "tier": _(
+                    "A change to %(tier)s is already waiting for the head's decision."
+                )
+                % {"tier": pending.get_to_tier_display()}
+            }
+        )
+    request = TierChangeRequest(
+        account=account,
+        from_tier=account.tier,
+        to_tier=to_tier,
+        reason=reason,
+        requested_by=actor,
+    )
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=request,
+        root=account,
+        changes=diff({}, snapshot(request, ("from_tier", "to_tier", "reason"))),
+    )
+    return request
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: User,
+    name: str,
+    owner: User | int | None = None,
+    legal_name: str = "",
+    registration_number: str = "",
+    vat_number: str = "",
+    industry: str = "",
+    country: str = "",
+    website: str = "",
+    parent: Account | int | None = None,
+    tier: str = Tier.OTHER,
+    notes: str = "",
+    tier_reason: str = "",
+) -> AccountWriteResult:
+    """Create an account. A KAM owns what they create; a tier other than "other" chosen by a
+    KAM becomes a request for the head, as every tier change does."""
+    if not account_can_create(user=actor):
+        raise ForbiddenError(_("Your role cannot create accounts."))
+    if actor.role == Role.KAM:
+        if owner not in (None, "", actor.pk, actor):
+            raise ValidationError({"owner": _("Only the head of key accounts assigns KAMs.")})
+        owner = actor
+    tier = tier or Tier.OTHER
+    wanted_tier = tier
+    if actor.role != Role.HEAD:
+        tier = Tier.OTHER
+    account = Account(
+        name=name.strip(),
+        legal_name=legal_name.strip(),
+        registration_number=registration_number.strip(),
+        vat_number=vat_number.strip(),
+        industry=industry.strip(),
+        country=country,
+        website=website.strip(),
+        parent=_resolve_parent(actor=actor, parent=parent),
+        tier=tier,
+        owner=_resolve_owner(owner),
+        notes=notes,
+    )
+    account.full_clean()
+    account.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=account,
+        version=account.version,
+        changes=diff({}, snapshot(account, EDITABLE_FIELDS)),
+    )
+    _add_owner_to_team(actor=actor, account=account)
+    request = None
+    if wanted_tier != tier:
+        request = _request_tier(actor=actor, account=account, to_tier=wanted_tier, reason=tier_reason)
+    return AccountWriteResult(account=account, tier_request=request)
+
+
+def _conflict(account: Account, expected_version: int) -> ConflictError:
+    changes = list(
+        audit_entries_for(account).filter(version__gt=expected_version).order_by("at", "id")
+    )
+    who = ", ".join(sorted({str(e.actor) for e in changes if e.actor})) or _("someone else")
+    return ConflictError(
+        _(
+            "%(who)s changed this account after you opened it (now version %(version)s, you "
+            "edited version %(expected)s). Nothing was saved: review their change below."
+        )
+        % {"who": who, "version": account.version, "expected": expected_version},
+        current=account,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def account_update(
+    *,
+    actor: User,
+    account_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    tier_reason: str = "",
+) -> AccountWriteResult:
+    """Apply `changes` to an account if nobody changed it since `expected_version`.
+
+    The row is locked for the check-and-write, so two concurrent saves cannot both pass the
+    version check. A KAM's tier change becomes a request for the head; only the head assigns
+    owners.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    account_get(user=actor, account_id=account_id)  # 404 before anything else
+    account = Account.objects.select_for_update().select_related("owner").get(pk=account_id)
+    if not account_can_edit(user=actor, account=account):
+        raise ForbiddenError(_("You may read this account but not change it."))
+    if account.version != expected_version:
+        raise _conflict(account, expected_version)
+
+    before = snapshot(account, EDITABLE_FIELDS)
+    old_owner = account.owner
+    request = None
+    for name, value in changes.items():
+        if name == "parent":
+            account.parent = _resolve_parent(actor=actor, parent=value)
+        elif name == "owner":
+            new_owner = _resolve_owner(value)
+            if new_owner.pk != account.owner_id and actor.role != Role.HEAD:
+                raise ValidationError({"owner": _("Only the head of key accounts assigns KAMs.")})
+            account.owner = new_owner
+        elif name == "tier":
+            if value != account.tier:
+                if actor.role == Role.HEAD:
+                    account.tier = value
+                else:
+                    if value not in Tier.values:
+                        raise ValidationError({"tier": _("Choose a valid tier.")})
+                    request = _request_tier(
+                        actor=actor, account=account, to_tier=value, reason=tier_reason
+                    )
+        elif isinstance(value, str):
+            setattr(account, name, value.strip() if name != "notes" else value)
+        else:
+            setattr(account, name, value)
+    _check_hierarchy(account)
+    account.full_clean()
+    field_changes = diff(before, snapshot(account, EDITABLE_FIELDS))
+    if field_changes:
+        account.version += 1
+        account.save(update_fields=[*field_changes.keys(), "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=account,
+            version=account.version,
+            changes=field_changes,
+        )
+        if "owner" in field_changes:
+            _hand_over(actor=actor, account=account, old_owner=old_owner)
+    return AccountWriteResult(account=account, tier_request=request)
+
+
+def _hand_over(*, actor: User, account: Account, old_owner: User) -> None:
+    """The new owner leads the team; the previous owner leaves it (the audit keeps the record)."""
+    _add_owner_to_team(actor=actor, account=account)
+    old = AccountTeamMember.objects.filter(
+        account=account, user=old_owner, team_role=TeamRole.KAM_LEAD
+    ).first()
+    if old is not None:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=old,
+            root=account,
+            changes=diff(snapshot(old, TEAM_FIELDS), {}),
+        )
+        old.delete()
+
+
+@transaction.atomic
+def account_delete(*, actor: User, account_id: int, expected_version: int | None = None) -> None:
+    account = account_get(user=actor, account_id=account_id)
+    if not account_can_delete(user=actor, account=account):
+        raise ForbiddenError(_("Only the head of key accounts deletes accounts."))
+    account = Account.objects.select_for_update().get(pk=account_id)
+    if expected_version is not None and account.version != expected_version:
+        raise _conflict(account, expected_version)
+    children = Account.objects.filter(parent=account).count()
+    if children:
+        raise ValidationError(
+            {
+                "parent": _(
+                    "%(name)s has %(count)s child account(s); move or delete them first."
+                )
+                % {"name": account.name, "count": children}
+            }
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        target=account,
+        version=account.version,
+        changes=diff(snapshot(account, EDITABLE_FIELDS), {}),
+    )
+    account.delete()
+
+
+# --- Account team --------------------------------------------------------------------------
+
+
+def _editable_account(*, actor: User, account_id: int) -> Account:
+    account = account_get(user=actor, account_id=account_id)
+    if not account_can_edit(user=actor, account=account):
+        raise ForbiddenError(_("You may read this account but not change its team."))
+    return account
+
+
+def _team_user(user: User | int) -> User:
+    user_id = user.pk if isinstance(user, User) else user
+    try:
+        member = User.objects.get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"user": _("No such user.")}) from None
+    if not member.is_active or member.role == Role.ADMIN:
+        raise ValidationError(
+            {"user": _("Only active KAMs, specialists and the head can join a team.")}
+        )
+    return member
+
+
+@transaction.atomic
+def account_team_member_add(
+    *, actor: User, account_id: int, user: User | int, team_role: str, level: str
+) -> AccountTeamMember:
+    account = _editable_account(actor=actor, account_id=account_id)
+    member = AccountTeamMember(
+        account=account, user=_team_user(user), team_role=team_role, level=level
+    )
+    member.full_clean()
+    member.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=member,
+        root=account,
+        changes=diff({}, snapshot(member, TEAM_FIELDS)),
+    )
+    return member
+
+
+def _member(*, actor: User, account_id: int, member_id: int) -> AccountTeamMember:
+    account = _editable_account(actor=actor, account_id=account_id)
+    try:
+        return (
+            AccountTeamMember.objects.select_for_update()
+            .select_related("user", "account")
+            .get(pk=member_id, account=account)
+        )
+    except (AccountTeamMember.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("Team member not found.")) from None
+
+
+@transaction.atomic
+def account_team_member_update(
+    *, actor: User, account_id: int, member_id: int, team_role: str, level: str
+) -> AccountTeamMember:
+    member = _member(actor=actor, account_id=account_id, member_id=member_id)
+    if member.user_id == member.account.owner_id and team_role != TeamRole.KAM_LEAD:
+        raise ValidationError(
+            {"team_role": _("The account's owner leads its team; assign another owner first.")}
+        )
+    before = snapshot(member, TEAM_FIELDS)
+    member.team_role = team_role
+    member.level = level
+    member.full_clean()
+    changes = diff(before, snapshot(member, TEAM_FIELDS))
+    if changes:
+        member.save(update_fields=["team_role", "level", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=member,
+            root=member.account,
+            changes=changes,
+        )
+    return member
+
+
+@transaction.atomic
+def account_team_member_remove(*, actor: User, account_id: int, member_id: int) -> None:
+    member = _member(actor=actor, account_id=account_id, member_id=member_id)
+    if member.user_id == member.account.owner_id:
+        raise ValidationError(
+            {"user": _("The account's owner cannot leave its team; assign another owner first.")}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        target=member,
+        root=member.account,
+        changes=diff(snapshot(member, TEAM_FIELDS), {}),
+    )
+    member.delete()
+
+
+# --- Tier changes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tier_request_decide(
+    *, actor: User, request_id: int, approve: bool, note: str = ""
+) -> TierChangeRequest:
+    if actor.role != Role.HEAD:
+        raise ForbiddenError(_("Only the head of key accounts approves tier changes."))
+    try:
+        request = (
+            TierChangeRequest.objects.select_for_update()
+            .select_related("account")
+            .get(pk=request_id)
+        )
+    except (TierChangeRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("Tier change request not found.")) from None
+    if request.status != TierChangeStatus.PENDING:
+        raise ValidationError(
+            {"status": _("This request was already %(status)s.") % {
+                "status": request.get_status_display().lower()
+            }}
+        )
+    request.status = TierChangeStatus.APPROVED if approve else TierChangeStatus.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.full_clean()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=request,
+        root=request.account,
+        changes=diff(
+            {"status": (str(_("status")), TierChangeStatus.PENDING.label)},
+            snapshot(request, ("status", "decision_note")),
+        ),
+    )
+    if approve:
+        account = Account.objects.select_for_update().get(pk=request.account_id)
+        before = snapshot(account, ("tier",))
+        account.tier = request.to_tier
+        changes = diff(before, snapshot(account, ("tier",)))
+        if changes:
+            account.version += 1
+            account.save(update_fields=["tier", "version", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=account,
+                version=account.version,
+                changes=changes,
+            )
+    return request

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from openkam.api import api
+
+urlpatterns = [
+    path("", include("openkam.web.urls")),
+    path("", include("openkam.users.urls")),
+    path("accounts/", include("openkam.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "openkam.web.views.error_403"
+handler404 = "openkam.web.views.error_404"
+handler500 = "openkam.web.views.error_500"

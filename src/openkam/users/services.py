@@ -1,0 +1,186 @@
+"""Writes concerning users: accounts of people, API tokens, sign-in throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from openkam.core.errors import NotFoundError
+from openkam.users.models import ApiToken, LoginThrottle, Role, User
+
+TOKEN_PREFIX = "kam_"
+
+
+def _hash_token(token: str) -> str:
+    # Tokens carry 256 bits of randomness, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+    language: str = "",
+    validate: bool = True,
+) -> User:
+    user = User(
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        job_title=job_title,
+        language=language,
+        is_staff=role == Role.ADMIN,
+    )
+    if password:
+        if validate:
+            validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    role: Role,
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str,
+    language: str,
+    is_active: bool,
+) -> User:
+    user.role = role
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.job_title = job_title
+    user.language = language
+    user.is_active = is_active
+    user.is_staff = role == Role.ADMIN
+    user.full_clean()
+    user.save(
+        update_fields=[
+            "role",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "language",
+            "is_active",
+            "is_staff",
+        ]
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def apitoken_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its clear text, which is never stored."""
+    prefix = secrets.token_hex(4)
+    token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    api_token = ApiToken(user=user, name=name or "API", prefix=prefix, key_hash=_hash_token(token))
+    api_token.full_clean()
+    api_token.save()
+    return api_token, token
+
+
+@transaction.atomic
+def apitoken_revoke(*, user: User, prefix: str) -> ApiToken:
+    updated = ApiToken.objects.filter(user=user, prefix=prefix, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise NotFoundError(f"No active token with prefix {prefix!r} for {user.username}.")
+    return ApiToken.objects.get(prefix=prefix)
+
+
+def apitoken_authenticate(*, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    api_token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if api_token is None:
+        return None
+    now = timezone.now()
+    # Touch last use at most once a minute: a busy client must not write on every request.
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.user
+
+
+# --- Sign-in throttling ----------------------------------------------------------------------
+
+
+def _throttle_keys(*, username: str, address: str | None) -> list[str]:
+    keys = [f"user:{username.strip().lower()}"]
+    if address:
+        keys.append(f"ip:{address}")
+    return keys
+
+
+def login_locked_until(*, username: str, address: str | None) -> datetime | None:
+    """When the lock on this username or address ends, or None when sign-in is allowed."""
+    now = timezone.now()
+    lock = (
+        LoginThrottle.objects.filter(
+            key__in=_throttle_keys(username=username, address=address), locked_until__gt=now
+        )
+        .order_by("-locked_until")
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    return lock
+
+
+def login_failure_record(*, username: str, address: str | None) -> None:
+    """Count a failed sign-in; the attempt that reaches the limit starts a lockout.
+
+    Counting is done by UPDATE ... SET failures = failures + 1, so that parallel attempts on
+    several app servers cannot lose increments.
+    """
+    now = timezone.now()
+    window = timedelta(minutes=settings.KAM_LOGIN_LOCKOUT_MINUTES)
+    for key in _throttle_keys(username=username, address=address):
+        with transaction.atomic():
+            LoginThrottle.objects.get_or_create(key=key, defaults={"window_started_at": now})
+            LoginThrottle.objects.filter(key=key, window_started_at__lt=now - window).update(
+                failures=0, window_started_at=now
+            )
+            LoginThrottle.objects.filter(key=key).update(failures=F("failures") + 1)
+            LoginThrottle.objects.filter(
+                key=key, failures__gte=settings.KAM_LOGIN_MAX_FAILURES
+            ).update(failures=0, window_started_at=now, locked_until=now + window)
+
+
+def login_success_record(*, username: str) -> None:
+    LoginThrottle.objects.filter(key__in=_throttle_keys(username=username, address=None)).delete()
