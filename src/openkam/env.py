@@ -15,7 +15,7 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
-class ImproperlyConfiguredEnv(Exception):
+class EnvSettingError(Exception):
     """A setting in the environment has a value that cannot be used."""
 
 
@@ -23,11 +23,11 @@ def _raw(name: str) -> str | None:
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         if name in os.environ:
-            raise ImproperlyConfiguredEnv(f"Set {name} or {name}_FILE, not both.")
+            raise EnvSettingError(f"Set {name} or {name}_FILE, not both.")
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfiguredEnv(
+            raise EnvSettingError(
                 f"{name}_FILE={file_name!r} cannot be read: {exc.strerror}."
             ) from exc
     return os.environ.get(name)
@@ -47,7 +47,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfiguredEnv(
+    raise EnvSettingError(
         f"{name}={value!r} is not a boolean; use one of: 1/0, true/false, yes/no, on/off."
     )
 
@@ -59,9 +59,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value.strip())
     except ValueError as exc:
-        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not a whole number.") from exc
+        raise EnvSettingError(f"{name}={value!r} is not a whole number.") from exc
     if minimum is not None and number < minimum:
-        raise ImproperlyConfiguredEnv(f"{name}={number} is below the minimum of {minimum}.")
+        raise EnvSettingError(f"{name}={number} is below the minimum of {minimum}.")
     return number
 
 
@@ -77,5 +77,5 @@ def env_choice(name: str, default: str, choices: list[str] | tuple[str, ...]) ->
     if value is None:
         return default
     if value not in choices:
-        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+        raise EnvSettingError(f"{name}={value!r} is not one of: {', '.join(choices)}.")
     return value

@@ -16,7 +16,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from openkam.env import (
-    ImproperlyConfiguredEnv,
+    EnvSettingError,
     env_bool,
     env_choice,
     env_int,
@@ -42,7 +42,7 @@ def _secret_key() -> str:
     configured = env_str("SECRET_KEY")
     if configured is not None:
         if len(configured) < 32:
-            raise ImproperlyConfiguredEnv("SECRET_KEY must be at least 32 characters long.")
+            raise EnvSettingError("SECRET_KEY must be at least 32 characters long.")
         return configured
     key_file = DATA_DIR / "secret_key"
     try:
@@ -122,7 +122,7 @@ if _database_url:
     try:
         _default_db = dict(dj_database_url.parse(_database_url, conn_max_age=60))
     except ValueError as exc:
-        raise ImproperlyConfiguredEnv(f"DATABASE_URL cannot be parsed: {exc}") from exc
+        raise EnvSettingError(f"DATABASE_URL cannot be parsed: {exc}") from exc
     if _default_db.get("ENGINE") == "django.db.backends.postgresql":
         _default_db["CONN_HEALTH_CHECKS"] = True
 else:
@@ -220,11 +220,12 @@ try:
 
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-    raise ImproperlyConfiguredEnv(f"TIME_ZONE={TIME_ZONE!r} is not a known time zone.") from exc
+    raise EnvSettingError(f"TIME_ZONE={TIME_ZONE!r} is not a known time zone.") from exc
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -238,7 +239,8 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 
 # --- E-mail --------------------------------------------------------------------------------
-EMAIL_BACKEND = env_choice(
+# Django 6.1's MAILERS; the environment keeps the familiar EMAIL_* names.
+_email_backend = env_choice(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",
     [
@@ -247,14 +249,20 @@ EMAIL_BACKEND = env_choice(
         "django.core.mail.backends.locmem.EmailBackend",
     ],
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfiguredEnv("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+_email_options: dict[str, object] = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 30, minimum=1),
+    }
+    if _email_options["use_tls"] and _email_options["use_ssl"]:
+        raise EnvSettingError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenKAM <openkam@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -44,7 +44,7 @@ class AccountOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Account) -> str:
-        return str(obj.country.code or "")
+        return str(getattr(obj.country, "code", "") or "")
 
     @staticmethod
     def resolve_parent_name(obj: Account) -> str | None:

@@ -11,7 +11,14 @@ from openkam.core.choices import Level
 from openkam.users.selectors import users_for_teams, users_who_can_own_accounts
 
 
-class AccountForm(forms.Form):
+class ChoicesMixin(forms.Form):
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+
+class AccountForm(ChoicesMixin):
     """The account's fields as a person edits them. Rules (tier approval, owner assignment,
     hierarchy) are enforced by the services; this form only checks the shape of input."""
 
@@ -45,7 +52,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *list(countries)]
+        self._choice_field("country").choices = [("", "—"), *list(countries)]
         if actor.role != "head":
             # Only the head assigns KAMs; a KAM's tier choice becomes a request.
             del self.fields["owner"]
@@ -72,7 +79,7 @@ class AccountForm(forms.Form):
             "registration_number": account.registration_number,
             "vat_number": account.vat_number,
             "industry": account.industry,
-            "country": account.country.code or "",
+            "country": getattr(account.country, "code", "") or "",
             "website": account.website,
             "parent": account.parent_id,
             "tier": account.tier,
@@ -97,7 +104,7 @@ class TierDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(ChoicesMixin):
     q = forms.CharField(label=_("Search"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))])
     country = forms.ChoiceField(label=_("Country"), required=False)
@@ -106,11 +113,11 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args: Any, country_codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tier"].choices = [("", _("All tiers")), *Tier.choices]
+        self._choice_field("tier").choices = [("", _("All tiers")), *Tier.choices]
         names = dict(countries)
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        self._choice_field("country").choices = [("", _("All countries"))] + [
             (code, names.get(code, code)) for code in country_codes
         ]
-        self.fields["owner"].choices = [("", _("All owners"))] + [
+        self._choice_field("owner").choices = [("", _("All owners"))] + [
             (user.pk, str(user)) for user in users_who_can_own_accounts()
         ]

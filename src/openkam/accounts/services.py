@@ -135,9 +135,7 @@ def _add_owner_to_team(*, actor: User, account: Account) -> None:
         )
 
 
-def _request_tier(
-    *, actor: User, account: Account, to_tier: str, reason: str
-) -> TierChangeRequest:
+def _request_tier(*, actor: User, account: Account, to_tier: str, reason: str) -> TierChangeRequest:
     pending = TierChangeRequest.objects.filter(
         account=account, status=TierChangeStatus.PENDING
     ).first()
@@ -146,9 +144,7 @@ def _request_tier(
             return pending
         raise ValidationError(
             {
-                "tier": _(
-                    "A change to %(tier)s is already waiting for the head's decision."
-                )
+                "tier": _("A change to %(tier)s is already waiting for the head's decision.")
                 % {"tier": pending.get_to_tier_display()}
             }
         )
@@ -225,7 +221,9 @@ def account_create(
     _add_owner_to_team(actor=actor, account=account)
     request = None
     if wanted_tier != tier:
-        request = _request_tier(actor=actor, account=account, to_tier=wanted_tier, reason=tier_reason)
+        request = _request_tier(
+            actor=actor, account=account, to_tier=wanted_tier, reason=tier_reason
+        )
     return AccountWriteResult(account=account, tier_request=request)
 
 
@@ -342,9 +340,7 @@ def account_delete(*, actor: User, account_id: int, expected_version: int | None
     if children:
         raise ValidationError(
             {
-                "parent": _(
-                    "%(name)s has %(count)s child account(s); move or delete them first."
-                )
+                "parent": _("%(name)s has %(count)s child account(s); move or delete them first.")
                 % {"name": account.name, "count": children}
             }
         )
@@ -475,9 +471,10 @@ def tier_request_decide(
         raise NotFoundError(_("Tier change request not found.")) from None
     if request.status != TierChangeStatus.PENDING:
         raise ValidationError(
-            {"status": _("This request was already %(status)s.") % {
-                "status": request.get_status_display().lower()
-            }}
+            {
+                "status": _("This request was already %(status)s.")
+                % {"status": request.get_status_display().lower()}
+            }
         )
     request.status = TierChangeStatus.APPROVED if approve else TierChangeStatus.REJECTED
     request.decided_by = actor
@@ -491,7 +488,7 @@ def tier_request_decide(
         target=request,
         root=request.account,
         changes=diff(
-            {"status": (str(_("status")), TierChangeStatus.PENDING.label)},
+            {"status": (str(_("status")), str(TierChangeStatus.PENDING.label))},
             snapshot(request, ("status", "decision_note")),
         ),
     )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from openkam.core.audit import audit_entries_for
 from openkam.core.choices import Level
 from openkam.core.errors import ConflictError
 from openkam.core.forms import apply_validation_error
+from openkam.core.http import HtmxHttpRequest
 
 SORTABLE = ("name", "tier", "country", "owner", "updated")
 
@@ -49,7 +50,7 @@ def _sort_links(params: dict[str, str], current: str) -> dict[str, dict[str, str
 
 
 @require_GET
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountFilterForm(
         request.GET, country_codes=selectors.account_country_choices(user=user)
@@ -62,9 +63,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
         owner=data.get("owner"),
         sort=data.get("sort") or "name",
     )
-    paginator = Paginator(selectors.account_list(user=user, filters=filters), settings.KAM_PAGE_SIZE)
+    paginator = Paginator(
+        selectors.account_list(user=user, filters=filters), settings.KAM_PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
-    params = {k: v for k, v in request.GET.items() if v and k != "page"}
+    params = {k: v for k, v in request.GET.dict().items() if v and k != "page"}
     context = {
         "form": form,
         "page_obj": page,
@@ -79,7 +82,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/list.html", context)
 
 
-def _detail_context(request: HttpRequest, account: Account, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: HtmxHttpRequest, account: Account, **extra: Any) -> dict[str, Any]:
     user = request.user
     can_edit = selectors.account_can_edit(user=user, account=account)
     context = {
@@ -100,13 +103,13 @@ def _detail_context(request: HttpRequest, account: Account, **extra: Any) -> dic
 
 
 @require_GET
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     return render(request, "accounts/detail.html", _detail_context(request, account))
 
 
 @require_GET
-def account_history(request: HttpRequest, pk: int) -> HttpResponse:
+def account_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     page = Paginator(audit_entries_for(account), 50).get_page(request.GET.get("page"))
     return render(
@@ -116,7 +119,7 @@ def account_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _validate_field(request: HttpRequest, form: AccountForm) -> HttpResponse | None:
+def _validate_field(request: HtmxHttpRequest, form: AccountForm) -> HttpResponse | None:
     """Inline validation: re-render just the field that changed, with its errors."""
     name = request.GET.get("validate")
     if not (request.htmx and name and name in form.fields):
@@ -130,7 +133,7 @@ def _validate_field(request: HttpRequest, form: AccountForm) -> HttpResponse | N
 
 
 @require_http_methods(["GET", "POST"])
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     if not selectors.account_can_create(user=user):
         raise PermissionDenied(_("Your role cannot create accounts."))
@@ -164,7 +167,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _parent_label(request: HttpRequest, form: AccountForm, account: Account | None = None) -> str:
+def _parent_label(
+    request: HtmxHttpRequest, form: AccountForm, account: Account | None = None
+) -> str:
     value = form["parent"].value()
     if not value:
         return ""
@@ -179,7 +184,7 @@ def _parent_label(request: HttpRequest, form: AccountForm, account: Account | No
 
 
 @require_http_methods(["GET", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     account = selectors.account_get(user=user, account_id=pk)
     if not selectors.account_can_edit(user=user, account=account):
@@ -208,7 +213,9 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("Changes to %(name)s saved.") % {"name": result.account})
+                messages.success(
+                    request, _("Changes to %(name)s saved.") % {"name": result.account}
+                )
                 if result.tier_request:
                     messages.info(
                         request,
@@ -231,7 +238,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def account_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     try:
         services.account_delete(actor=request.user, account_id=account.pk)  # type: ignore[arg-type]
@@ -244,7 +251,7 @@ def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def account_lookup(request: HttpRequest) -> HttpResponse:
+def account_lookup(request: HtmxHttpRequest) -> HttpResponse:
     """Parent picker results: accounts matching the search that the user may see."""
     term = request.GET.get("parent_search", "").strip()
     results: list[Account] = []
@@ -261,7 +268,7 @@ def account_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _team_response(
-    request: HttpRequest, account: Account, team_form: TeamMemberForm | None = None
+    request: HtmxHttpRequest, account: Account, team_form: TeamMemberForm | None = None
 ) -> HttpResponse:
     if request.htmx:
         context = _detail_context(request, account)
@@ -272,7 +279,7 @@ def _team_response(
 
 
 @require_POST
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     form = TeamMemberForm(request.POST)
     if form.is_valid():
@@ -291,12 +298,12 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
             return _team_response(request, account)
     if not request.htmx:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
     return _team_response(request, account, form)
 
 
 @require_POST
-def team_update(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+def team_update(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     form = TeamMemberEditForm(request.POST)
     if form.is_valid():
@@ -317,7 +324,7 @@ def team_update(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 
 
 @require_POST
-def team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+def team_remove(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
     try:
         services.account_team_member_remove(
@@ -337,7 +344,7 @@ def team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 
 
 @require_GET
-def tier_requests(request: HttpRequest) -> HttpResponse:
+def tier_requests(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tier_requests.html",
@@ -349,7 +356,7 @@ def tier_requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def tier_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+def tier_request_decide(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
     form = TierDecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     approve = request.POST.get("decision") == "approve"
@@ -366,7 +373,11 @@ def tier_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            (_("%(account)s is now %(tier)s.") if approve else _("Tier change for %(account)s rejected."))
+            (
+                _("%(account)s is now %(tier)s.")
+                if approve
+                else _("Tier change for %(account)s rejected.")
+            )
             % {"account": decided.account.name, "tier": decided.get_to_tier_display()},
         )
     target = request.POST.get("next", "")

@@ -32,23 +32,23 @@ def _django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
 
 
 def install_error_handlers(api: NinjaAPI, conflict_body: Any) -> None:
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": "Not found."}, status=404)
 
-    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc)}, status=403)
 
-    def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    def conflict(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, conflict_body(exc), status=409)
 
-    def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(
             request,
             {"detail": "The request is not valid.", "errors": _django_errors(exc)},
             status=422,
         )
 
-    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    def invalid_input(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = [
             {"field": _field_from_loc(error.get("loc", ())), "reason": error.get("msg", "")}
             for error in exc.errors

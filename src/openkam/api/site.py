@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from openkam.accounts.api import conflict_body
+from openkam.accounts.api import conflict_body, tier_router
 from openkam.accounts.api import router as accounts_router
-from openkam.accounts.api import tier_router
 from openkam.api.auth import bearer_auth, session_auth
 from openkam.api.errors import install_error_handlers
 from openkam.users.api import router as users_router

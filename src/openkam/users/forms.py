@@ -26,14 +26,6 @@ def client_address(request: Any) -> str | None:
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Sign-in that refuses further attempts for a while after repeated failures."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed sign-ins. For your security, sign-in is locked; try again in "
-            "%(minutes)s minute(s)."
-        ),
-    }
-
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
@@ -43,7 +35,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise ValidationError(
                 ngettext(
                     "Too many failed sign-ins. Sign-in is locked; try again in %(minutes)s minute.",
-                    "Too many failed sign-ins. Sign-in is locked; try again in %(minutes)s minutes.",
+                    "Too many failed sign-ins. Sign-in is locked; try again in %(minutes)s "
+                    "minutes.",
                     minutes,
                 )
                 % {"minutes": minutes},
@@ -75,7 +68,9 @@ class UserForm(ProfileForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(
-        label=_("Active"), required=False, initial=True,
+        label=_("Active"),
+        required=False,
+        initial=True,
         help_text=_("An inactive user cannot sign in; their records and history stay."),
     )
     password = forms.CharField(
@@ -85,8 +80,17 @@ class UserForm(ProfileForm):
         help_text=_("At least 10 characters. Leave empty to keep the current password."),
     )
 
-    field_order = ["username", "first_name", "last_name", "email", "job_title", "role",
-                   "language", "is_active", "password"]
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "role",
+        "language",
+        "is_active",
+        "password",
+    ]
 
     def __init__(self, *args: Any, instance: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +104,7 @@ class UserForm(ProfileForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=100,
+        label=_("Token name"),
+        max_length=100,
         help_text=_("What the token is for, e.g. the ERP export script."),
     )

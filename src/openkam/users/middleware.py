@@ -20,7 +20,8 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     ) -> HttpResponse | None:
         if request.path_info.startswith("/api/"):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        response = super().process_view(request, view_func, view_args, view_kwargs)
+        return response  # type: ignore[return-value]
 
 
 class UserLanguageMiddleware:

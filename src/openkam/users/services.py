@@ -15,7 +15,7 @@ from django.utils import timezone
 from openkam.core.errors import NotFoundError
 from openkam.users.models import ApiToken, LoginThrottle, Role, User
 
-TOKEN_PREFIX = "kam_"
+TOKEN_PREFIX = "kam_"  # noqa: S105 (a marker, not a secret)
 
 
 def _hash_token(token: str) -> str:

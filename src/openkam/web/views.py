@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 
-from openkam.accounts.selectors import accounts_visible_to, tier_requests_pending
 from openkam.accounts.models import Account, Tier
+from openkam.accounts.selectors import accounts_visible_to, tier_requests_pending
 from openkam.core.audit import audit_entries_for_roots
 from openkam.users.models import Role
 
@@ -23,13 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("users:list")
     visible = accounts_visible_to(user)
     by_tier = {
-        row["tier"]: row["n"]
-        for row in visible.order_by().values("tier").annotate(n=Count("id"))
+        row["tier"]: row["n"] for row in visible.order_by().values("tier").annotate(n=Count("id"))
     }
     context = {
         "total_accounts": sum(by_tier.values()),
         "tier_stats": [(tier.value, tier.label, by_tier.get(tier.value, 0)) for tier in Tier],
-        "owned": visible.filter(owner=user).count(),
+        "owned": visible.filter(owner_id=user.pk).count(),
         "recent_accounts": visible.select_related("owner").order_by("-updated_at")[:8],
         "pending_tier_requests": (
             tier_requests_pending(user=user)[:10] if user.role == Role.HEAD else []  # type: ignore[union-attr]

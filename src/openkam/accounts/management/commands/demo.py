@@ -35,16 +35,35 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("head", "openkam-head", Role.HEAD, "Astrid", "Nilsen",
-             "Head of Key Accounts", "en"),
-    DemoUser("kam1", "openkam-kam1", Role.KAM, "Erik", "Johansson",
-             "Key Account Manager, Nordics and UK", "en"),
-    DemoUser("kam2", "openkam-kam2", Role.KAM, "Katalin", "Horváth",
-             "Key Account Manager, Central and Eastern Europe", "en"),
-    DemoUser("specialist", "openkam-specialist", Role.SPECIALIST, "Georgi", "Petrov",
-             "Solution Engineer", "en"),
-    DemoUser("admin", "openkam-admin", Role.ADMIN, "Ola", "Admin",
-             "System administrator", "en"),
+    DemoUser("head", "openkam-head", Role.HEAD, "Astrid", "Nilsen", "Head of Key Accounts", "en"),
+    DemoUser(
+        "kam1",
+        "openkam-kam1",
+        Role.KAM,
+        "Erik",
+        "Johansson",
+        "Key Account Manager, Nordics and UK",
+        "en",
+    ),
+    DemoUser(
+        "kam2",
+        "openkam-kam2",
+        Role.KAM,
+        "Katalin",
+        "Horváth",
+        "Key Account Manager, Central and Eastern Europe",
+        "en",
+    ),
+    DemoUser(
+        "specialist",
+        "openkam-specialist",
+        Role.SPECIALIST,
+        "Georgi",
+        "Petrov",
+        "Solution Engineer",
+        "en",
+    ),
+    DemoUser("admin", "openkam-admin", Role.ADMIN, "Ola", "Admin", "System administrator", "en"),
 )
 
 
@@ -68,9 +87,18 @@ MARKETS = (
 )
 
 INDUSTRIES = (
-    "Food processing", "Retail chain", "Energy", "Logistics", "Construction",
-    "Pharmaceuticals", "Telecommunications", "Automotive parts", "Hospitality",
-    "Public sector", "Agriculture", "Chemicals",
+    "Food processing",
+    "Retail chain",
+    "Energy",
+    "Logistics",
+    "Construction",
+    "Pharmaceuticals",
+    "Telecommunications",
+    "Automotive parts",
+    "Hospitality",
+    "Public sector",
+    "Agriculture",
+    "Chemicals",
 )
 TIER_WEIGHTS = ((Tier.KEY, 8), (Tier.GROWTH, 10), (Tier.MAINTAIN, 12), (Tier.OTHER, 10))
 
@@ -197,9 +225,7 @@ class Command(BaseCommand):
                     group = account
         return created
 
-    def _team(
-        self, account: Account, users: dict[str, User], rolls: tuple[float, float]
-    ) -> None:
+    def _team(self, account: Account, users: dict[str, User], rolls: tuple[float, float]) -> None:
         head = users["head"]
         if account.tier == Tier.KEY and account.owner_id != head.pk:
             self._join(account, head, TeamRole.EXECUTIVE_SPONSOR, Level.EXECUTIVE)
