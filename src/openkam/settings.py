@@ -214,6 +214,7 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo") or "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["openkam.formats"]
 
 try:
     import zoneinfo

@@ -90,9 +90,21 @@ class AccountForm(ChoicesMixin):
 
 
 class TeamMemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=users_for_teams())
-    team_role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices)
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=users_for_teams(), empty_label=_("Choose a colleague")
+    )
+    team_role = forms.ChoiceField(
+        label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.SALES
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.SPECIALIST)
+
+    def __init__(self, *args: Any, account: Account | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if account is not None:
+            # Offer only colleagues who are not on the team yet.
+            field = self.fields["user"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = users_for_teams().exclude(account_memberships__account=account)
 
 
 class TeamMemberEditForm(forms.Form):

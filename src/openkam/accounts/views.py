@@ -94,7 +94,7 @@ def _detail_context(request: HtmxHttpRequest, account: Account, **extra: Any) ->
         "pending_tier": selectors.tier_request_pending_for(account=account),
         "can_edit": can_edit,
         "can_delete": selectors.account_can_delete(user=user, account=account),
-        "team_form": TeamMemberForm() if can_edit else None,
+        "team_form": TeamMemberForm(account=account) if can_edit else None,
         "team_roles": TeamRole.choices,
         "levels": Level.choices,
     }
@@ -281,7 +281,7 @@ def _team_response(
 @require_POST
 def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=pk)
-    form = TeamMemberForm(request.POST)
+    form = TeamMemberForm(request.POST, account=account)
     if form.is_valid():
         try:
             member = services.account_team_member_add(

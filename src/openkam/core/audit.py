@@ -71,7 +71,7 @@ def audit_entries_for(root: models.Model) -> models.QuerySet[AuditEntry]:
     """The history shown on a record's page, newest first, with the actor in the same query."""
     return AuditEntry.objects.filter(
         root_type=ContentType.objects.get_for_model(root), root_id=root.pk
-    ).select_related("actor")
+    ).select_related("actor", "target_type")
 
 
 def audit_entries_for_roots(
@@ -81,5 +81,5 @@ def audit_entries_for_roots(
     return list(
         AuditEntry.objects.filter(
             root_type=ContentType.objects.get_for_model(model), root_id__in=root_ids
-        ).select_related("actor")[:limit]
+        ).select_related("actor", "target_type")[:limit]
     )

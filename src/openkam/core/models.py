@@ -73,6 +73,12 @@ class AuditEntry(models.Model):
         return f"{self.get_action_display()} {self.target_repr}"
 
     @property
+    def target_kind(self) -> str:
+        """What kind of record changed, in the reader's language (needs target_type loaded)."""
+        model = self.target_type.model_class()
+        return str(model._meta.verbose_name) if model is not None else self.target_type.model
+
+    @property
     def change_rows(self) -> list[dict[str, Any]]:
         return [
             {"field": value.get("label", name), "old": value.get("old"), "new": value.get("new")}

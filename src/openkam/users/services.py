@@ -8,14 +8,35 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from openkam.core.audit import audit_record, diff, snapshot
 from openkam.core.errors import NotFoundError
+from openkam.core.models import AuditAction
 from openkam.users.models import ApiToken, LoginThrottle, Role, User
 
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "role",
+    "language",
+    "is_active",
+)
 TOKEN_PREFIX = "kam_"  # noqa: S105 (a marker, not a secret)
+
+
+def _validate_password(password: str, user: User) -> None:
+    """Django's password validators, with their messages on the "password" field."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 def _hash_token(token: str) -> str:
@@ -35,6 +56,7 @@ def user_create(
     job_title: str = "",
     language: str = "",
     validate: bool = True,
+    actor: User | None = None,
 ) -> User:
     user = User(
         username=username,
@@ -48,12 +70,18 @@ def user_create(
     )
     if password:
         if validate:
-            validate_password(password, user)
+            _validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=user,
+        changes=diff({}, snapshot(user, USER_FIELDS)),
+    )
     return user
 
 
@@ -68,7 +96,9 @@ def user_update(
     job_title: str,
     language: str,
     is_active: bool,
+    actor: User | None = None,
 ) -> User:
+    before = snapshot(user, USER_FIELDS)
     user.role = role
     user.first_name = first_name
     user.last_name = last_name
@@ -90,14 +120,23 @@ def user_update(
             "is_staff",
         ]
     )
+    if changes := diff(before, snapshot(user, USER_FIELDS)):
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=user, changes=changes)
     return user
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str) -> None:
-    validate_password(password, user)
+def user_set_password(*, user: User, password: str, actor: User | None = None) -> None:
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    # The audit says that the password changed, never what it is.
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=user,
+        changes={"password": {"label": "password", "old": "", "new": "changed"}},
+    )
 
 
 @transaction.atomic

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openkam.core.audit import audit_entries_for
 from openkam.core.errors import NotFoundError
 from openkam.core.forms import apply_validation_error
 from openkam.users import selectors, services
@@ -63,6 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 user=user,
                 role=Role(user.role),
                 is_active=user.is_active,
+                actor=user,
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -129,6 +132,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 job_title=data["job_title"],
                 language=data["language"],
+                actor=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -162,21 +166,32 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("role", _("You cannot remove your own administrator access."))
         else:
             try:
-                services.user_update(
-                    user=subject,
-                    role=Role(data["role"]),
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    job_title=data["job_title"],
-                    language=data["language"],
-                    is_active=data["is_active"],
-                )
-                if data["password"]:
-                    services.user_set_password(user=subject, password=data["password"])
+                # Details and password succeed or fail together.
+                with transaction.atomic():
+                    services.user_update(
+                        user=subject,
+                        role=Role(data["role"]),
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                        job_title=data["job_title"],
+                        language=data["language"],
+                        is_active=data["is_active"],
+                        actor=request.user,  # type: ignore[arg-type]
+                    )
+                    if data["password"]:
+                        services.user_set_password(
+                            user=subject,
+                            password=data["password"],
+                            actor=request.user,  # type: ignore[arg-type]
+                        )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("User %(name)s saved.") % {"name": subject})
                 return redirect("users:list")
-    return render(request, "users/form.html", {"form": form, "subject": subject})
+    return render(
+        request,
+        "users/form.html",
+        {"form": form, "subject": subject, "history": audit_entries_for(subject)[:20]},
+    )

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # One control socket per data directory, so that several instances can run.
+            "--control-socket",
+            str(settings.DATA_DIR / "gunicorn.ctl"),
             "--forwarded-allow-ips",
             env_str("FORWARDED_ALLOW_IPS", "127.0.0.1") or "127.0.0.1",
         ]
