@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,15 @@ class Role(models.TextChoices):
     KAM = "kam", _("Key account manager")
     SPECIALIST = "specialist", _("Specialist")
     ADMIN = "admin", _("Administrator")
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        # `kam createsuperuser` makes an administrator: users and settings, no client data.
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -25,6 +37,8 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Leave empty to follow the browser's language."),
     )
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
