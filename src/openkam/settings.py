@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "openkam.core",
     "openkam.users",
     "openkam.accounts",
+    "openkam.currency",
     "openkam.web",
 ]
 
@@ -277,4 +278,9 @@ LOGGING = {
 
 # --- OpenKAM -------------------------------------------------------------------------------
 KAM_PAGE_SIZE = env_int("KAM_PAGE_SIZE", 25, minimum=5)
+KAM_REPORTING_CURRENCY = (env_str("KAM_REPORTING_CURRENCY", "EUR") or "EUR").upper()
+if len(KAM_REPORTING_CURRENCY) != 3 or not KAM_REPORTING_CURRENCY.isalpha():
+    raise EnvSettingError(
+        f"KAM_REPORTING_CURRENCY={KAM_REPORTING_CURRENCY!r} is not a three-letter ISO 4217 code."
+    )
 KAM_API_MAX_LIMIT = 200
