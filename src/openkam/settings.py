@@ -75,6 +75,12 @@ INSTALLED_APPS = [
     "openkam.users",
     "openkam.accounts",
     "openkam.currency",
+    "openkam.imports",
+    "openkam.revenue",
+    "openkam.stakeholders",
+    "openkam.activity",
+    "openkam.knowledge",
+    "openkam.search",
     "openkam.web",
 ]
 

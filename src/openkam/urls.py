@@ -6,6 +6,12 @@ urlpatterns = [
     path("", include("openkam.web.urls")),
     path("", include("openkam.users.urls")),
     path("accounts/", include("openkam.accounts.urls")),
+    path("imports/", include("openkam.imports.urls")),
+    path("revenue/", include("openkam.revenue.urls")),
+    path("stakeholders/", include("openkam.stakeholders.urls")),
+    path("activity/", include("openkam.activity.urls")),
+    path("knowledge/", include("openkam.knowledge.urls")),
+    path("search/", include("openkam.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

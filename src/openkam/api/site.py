@@ -4,8 +4,14 @@ from ninja import NinjaAPI, Swagger
 
 from openkam.accounts.api import conflict_body, tier_router
 from openkam.accounts.api import router as accounts_router
+from openkam.activity.api import router as activity_router
 from openkam.api.auth import bearer_auth, session_auth
 from openkam.api.errors import install_error_handlers
+from openkam.imports.api import router as imports_router
+from openkam.knowledge.api import router as knowledge_router
+from openkam.revenue.api import router as revenue_router
+from openkam.search.api import router as search_router
+from openkam.stakeholders.api import router as stakeholders_router
 from openkam.users.api import router as users_router
 
 api = NinjaAPI(
@@ -24,3 +30,9 @@ install_error_handlers(api, conflict_body)
 api.add_router("/", users_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/tier-requests", tier_router)
+api.add_router("/imports", imports_router)
+api.add_router("/", revenue_router)
+api.add_router("/", stakeholders_router)
+api.add_router("/", activity_router)
+api.add_router("/", knowledge_router)
+api.add_router("/search", search_router)
