@@ -81,6 +81,11 @@ INSTALLED_APPS = [
     "openkam.activity",
     "openkam.knowledge",
     "openkam.search",
+    "openkam.commitments",
+    "openkam.cadence",
+    "openkam.notifications",
+    "openkam.digest",
+    "openkam.calendarfeed",
     "openkam.web",
 ]
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("activity/", include("openkam.activity.urls")),
     path("knowledge/", include("openkam.knowledge.urls")),
     path("search/", include("openkam.search.urls")),
+    path("commitments/", include("openkam.commitments.urls")),
+    path("cadence/", include("openkam.cadence.urls")),
+    path("notifications/", include("openkam.notifications.urls")),
+    path("digest/", include("openkam.digest.urls")),
+    path("calendar/", include("openkam.calendarfeed.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

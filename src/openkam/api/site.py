@@ -7,8 +7,13 @@ from openkam.accounts.api import router as accounts_router
 from openkam.activity.api import router as activity_router
 from openkam.api.auth import bearer_auth, session_auth
 from openkam.api.errors import install_error_handlers
+from openkam.cadence.api import router as cadence_router
+from openkam.calendarfeed.api import router as calendarfeed_router
+from openkam.commitments.api import router as commitments_router
+from openkam.digest.api import router as digest_router
 from openkam.imports.api import router as imports_router
 from openkam.knowledge.api import router as knowledge_router
+from openkam.notifications.api import router as notifications_router
 from openkam.revenue.api import router as revenue_router
 from openkam.search.api import router as search_router
 from openkam.stakeholders.api import router as stakeholders_router
@@ -36,3 +41,8 @@ api.add_router("/", stakeholders_router)
 api.add_router("/", activity_router)
 api.add_router("/", knowledge_router)
 api.add_router("/search", search_router)
+api.add_router("/", commitments_router)
+api.add_router("/", cadence_router)
+api.add_router("/", notifications_router)
+api.add_router("/", digest_router)
+api.add_router("/", calendarfeed_router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalendarfeedConfig(AppConfig):
+    name = "openkam.calendarfeed"
+    label = "calendarfeed"
