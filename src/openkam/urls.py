@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from openkam.api import api
 
@@ -17,7 +19,8 @@ urlpatterns = [
     path("notifications/", include("openkam.notifications.urls")),
     path("digest/", include("openkam.digest.urls")),
     path("calendar/", include("openkam.calendarfeed.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open before signing in: the sign-in page offers the language switch.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]
 

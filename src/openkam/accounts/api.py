@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from openkam.accounts import selectors, services
 from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier, TierChangeRequest
@@ -222,7 +222,7 @@ def list_accounts(request: HttpRequest, params: Query[AccountFilterParams]) -> d
 
 
 @router.post("", response={201: AccountOut}, summary="Create an account")
-def create_account(request: HttpRequest, payload: AccountIn) -> tuple[int, Account]:
+def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
     data = payload.model_dump()
     result = services.account_create(
         actor=request.user,  # type: ignore[arg-type]
@@ -230,7 +230,7 @@ def create_account(request: HttpRequest, payload: AccountIn) -> tuple[int, Accou
         parent=data.pop("parent_id"),
         **data,
     )
-    return 201, _account_out(request, result.account.pk)
+    return Status(201, _account_out(request, result.account.pk))
 
 
 @router.get("/{account_id}", response=AccountOut, summary="Read an account")
@@ -261,13 +261,13 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
 @router.delete("/{account_id}", response={204: None}, summary="Delete an account (head only)")
 def delete_account(
     request: HttpRequest, account_id: int, version: int | None = None
-) -> tuple[int, None]:
+) -> Status[None]:
     services.account_delete(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
         expected_version=version,
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{account_id}/history", response=HistoryPage, summary="An account's audit log")
@@ -286,7 +286,7 @@ def list_team(request: HttpRequest, account_id: int) -> Any:
 @router.post("/{account_id}/team", response={201: TeamMemberOut}, summary="Add a team member")
 def add_team_member(
     request: HttpRequest, account_id: int, payload: TeamMemberIn
-) -> tuple[int, AccountTeamMember]:
+) -> Status[AccountTeamMember]:
     member = services.account_team_member_add(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
@@ -294,7 +294,7 @@ def add_team_member(
         team_role=payload.team_role,
         level=payload.level,
     )
-    return 201, member
+    return Status(201, member)
 
 
 @router.patch(
@@ -315,13 +315,13 @@ def update_team_member(
 @router.delete(
     "/{account_id}/team/{member_id}", response={204: None}, summary="Remove a team member"
 )
-def remove_team_member(request: HttpRequest, account_id: int, member_id: int) -> tuple[int, None]:
+def remove_team_member(request: HttpRequest, account_id: int, member_id: int) -> Status[None]:
     services.account_team_member_remove(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
         member_id=member_id,
     )
-    return 204, None
+    return Status(204, None)
 
 
 tier_router = Router(tags=["tier changes"])

@@ -278,9 +278,17 @@ def _team_response(
     return redirect("accounts:detail", pk=account.pk)
 
 
+def _team_account(request: HtmxHttpRequest, pk: int) -> Account:
+    """The account whose team the user changes: 404 if unseen, 403 before reading any form."""
+    account = selectors.account_get(user=request.user, account_id=pk)
+    if not selectors.account_can_edit(user=request.user, account=account):
+        raise PermissionDenied(_("You may read this account but not change its team."))
+    return account
+
+
 @require_POST
 def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    account = selectors.account_get(user=request.user, account_id=pk)
+    account = _team_account(request, pk)
     form = TeamMemberForm(request.POST, account=account)
     if form.is_valid():
         try:
@@ -304,7 +312,7 @@ def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def team_update(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpResponse:
-    account = selectors.account_get(user=request.user, account_id=pk)
+    account = _team_account(request, pk)
     form = TeamMemberEditForm(request.POST)
     if form.is_valid():
         try:
@@ -320,12 +328,15 @@ def team_update(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpRespon
                 messages.error(request, message)
         else:
             messages.success(request, _("Team member updated."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(message) for message in error))
     return _team_response(request, account)
 
 
 @require_POST
 def team_remove(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpResponse:
-    account = selectors.account_get(user=request.user, account_id=pk)
+    account = _team_account(request, pk)
     try:
         services.account_team_member_remove(
             actor=request.user,  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 from faker import Faker
 
 from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier
@@ -21,6 +22,11 @@ from openkam.users.models import Role, User
 from openkam.users.services import user_create
 
 SEED = 2026
+
+# Each domain adds its demo data with a `load(*, users: dict[str, User], seed: int) -> str`
+# function (idempotent; returns a one-line summary), listed here in the order they build on
+# each other.
+DEMO_EXTENSIONS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,10 @@ class Command(BaseCommand):
                 f"({created} created by this run)."
             )
         )
+        for path in DEMO_EXTENSIONS:
+            with transaction.atomic():
+                summary = import_string(path)(users=users, seed=SEED)
+            self.stdout.write(f"  {summary}")
         self.stdout.write("Sign in with:")
         for demo in DEMO_USERS:
             self.stdout.write(
