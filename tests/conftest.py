@@ -12,7 +12,9 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    # Uploaded files go to the test's own directory, never into the data directory.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     # Tests talk plain HTTP to the test client; test_security checks the HTTPS redirect itself.
     settings.SECURE_SSL_REDIRECT = False
     # The manifest storage needs `collectstatic`; pages under test only need URLs.

@@ -651,7 +651,7 @@ def test_an_account_with_children_is_not_deleted_and_the_head_is_told_why(head, 
     client = client_for(head)
     response = submit(client, reverse("accounts:delete", args=[group.pk]))
     assert response["Location"] == reverse("accounts:detail", args=[group.pk])
-    assert "has 1 child account(s)" in text(client.get(response["Location"]))
+    assert "has 1 child account;" in text(client.get(response["Location"]))
     assert Account.objects.filter(pk=group.pk).exists()
 
 
@@ -739,6 +739,38 @@ def test_a_kam_sees_their_request_on_the_approvals_page_without_decision_buttons
     page = text(client_for(kam).get(reverse("accounts:tier_requests")))
     assert "Nordic Steel" in page
     assert reverse("accounts:tier_request_decide", args=[tier_request.pk]) not in page
+
+
+# --- History -------------------------------------------------------------------------------
+
+
+def test_the_history_page_says_who_changed_what_in_sentences(kam, specialist, client_for):
+    account = AccountFactory(owner=kam, name="Fjord Fisk", industry="Seafood")
+    services.account_team_member_add(
+        actor=kam, account_id=account.pk, user=specialist, team_role="technical", level="director"
+    )
+    services.account_update(
+        actor=kam,
+        account_id=account.pk,
+        expected_version=1,
+        changes={"industry": "Aquaculture"},
+    )
+    html = text(client_for(kam).get(reverse("accounts:history", args=[account.pk])))
+    assert re.search(
+        r"Kari Kam</strong>\s+added <em>Siri Spec \(Technical\)</em> to the team", html
+    )
+    assert "<del>Seafood</del> → <ins>Aquaculture</ins>" in html
+
+
+def test_the_overview_names_the_account_of_each_latest_change(kam, specialist, client_for):
+    account = AccountFactory(owner=kam, name="Fjord Fisk")
+    services.account_team_member_add(
+        actor=kam, account_id=account.pk, user=specialist, team_role="technical", level="director"
+    )
+    html = text(client_for(kam).get(reverse("web:home")))
+    assert "added <em>Siri Spec (Technical)</em> to the team" in html
+    detail = reverse("accounts:detail", args=[account.pk])
+    assert f'<a href="{detail}">Fjord Fisk</a>' in html
 
 
 # --- Parent picker -------------------------------------------------------------------------

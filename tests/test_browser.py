@@ -112,7 +112,8 @@ def test_a_kam_creates_an_account_finds_it_with_the_live_search_and_opens_it(
     sync_api = pytest.importorskip("playwright.sync_api")
     console: list[str] = []
     shots: list[Path] = []
-    name = f"Fjordlys Testkraft {secrets.token_hex(2).upper()}"
+    # A letter no registration or VAT number holds, so the search can only find this account.
+    name = f"Fjordlys Testkraft Q{secrets.token_hex(3).upper()}"
 
     def shot(page, label: str) -> None:
         path = tmp_path / f"{len(shots) + 1:02d}-{label}.png"
@@ -139,24 +140,26 @@ def test_a_kam_creates_an_account_finds_it_with_the_live_search_and_opens_it(
             page.fill("#id_password", "openkam-kam1")
             page.click("button[type=submit]:has-text('Sign in')")
             page.wait_for_url(f"{server}/")
-            expect(page.locator("h1")).to_contain_text("Good to see you")
+            # kam1 reads OpenKAM in Norwegian (their profile language), whatever the browser asks.
+            expect(page.locator("h1")).to_contain_text("Hyggelig å se deg")
             shot(page, "overview")
 
             # Create an account through the form; inline validation runs on each change.
             page.goto(f"{server}/accounts/new/")
             page.fill("#id_website", "not a website")
             page.locator("#id_name").focus()  # leaving the field fires its validation
-            expect(page.locator("#field-website .errors")).to_contain_text("Enter a valid URL")
+            website_errors = page.locator("#field-website .errors")
+            expect(website_errors).to_contain_text("Oppgi en gyldig nettadresse")
             page.fill("#id_name", name)
             page.select_option("#id_country", "NO")
             page.fill("#id_website", "fjordlys.example")
             page.locator("#id_industry").fill("Energy")
             expect(page.locator("#field-website .errors")).to_have_count(0)
             shot(page, "new-account-form")
-            page.click("button[type=submit]:has-text('Create account')")
+            page.click("button[type=submit]:has-text('Opprett kunde')")
             page.wait_for_url(re.compile(rf"{server}/accounts/\d+/$"))
             expect(page.locator("h1")).to_have_text(name)
-            expect(page.locator(".messages")).to_contain_text(f"Account {name} created.")
+            expect(page.locator(".messages")).to_contain_text(f"Kunden {name} er opprettet.")
             detail_url = page.url
             shot(page, "account-created")
 
@@ -176,7 +179,7 @@ def test_a_kam_creates_an_account_finds_it_with_the_live_search_and_opens_it(
             # Open it.
             rows.first.locator("a", has_text=name).click()
             page.wait_for_url(detail_url)
-            expect(page.locator("#team")).to_contain_text("KAM lead")
+            expect(page.locator("#team")).to_contain_text("KAM-ansvarlig")
             shot(page, "account-detail")
         finally:
             browser.close()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openkam.notifications",
     "openkam.digest",
     "openkam.calendarfeed",
+    "openkam.insights",
     "openkam.web",
 ]
 
@@ -128,30 +129,42 @@ TEMPLATES = [
 ]
 
 # --- Database ------------------------------------------------------------------------------
-# SQLite in the data directory by default; PostgreSQL (or another URL) via DATABASE_URL.
+# SQLite in the data directory by default; PostgreSQL (or SQLite elsewhere) via DATABASE_URL.
+_SQLITE = "django.db.backends.sqlite3"
+_POSTGRESQL = "django.db.backends.postgresql"
+_sqlite_db: dict[str, object] = {
+    "ENGINE": _SQLITE,
+    "NAME": DATA_DIR / "openkam.sqlite3",
+    "OPTIONS": {
+        # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at
+        # BEGIN so that concurrent writers wait (busy timeout) instead of failing
+        # with "database is locked" half-way through a transaction.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("KAM_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+    },
+}
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
         _default_db = dict(dj_database_url.parse(_database_url, conn_max_age=60))
     except ValueError as exc:
+        # The message names the scheme only: the URL may carry a password.
         raise EnvSettingError(f"DATABASE_URL cannot be parsed: {exc}") from exc
-    if _default_db.get("ENGINE") == "django.db.backends.postgresql":
+    if _default_db.get("ENGINE") == _POSTGRESQL:
         _default_db["CONN_HEALTH_CHECKS"] = True
+    elif _default_db.get("ENGINE") == _SQLITE:
+        _default_db = {**_sqlite_db, "NAME": _default_db["NAME"]}
+    else:
+        raise EnvSettingError(
+            f"DATABASE_URL: the scheme {_database_url.split(':', 1)[0]!r} is not supported; "
+            "OpenKAM runs on PostgreSQL (postgres://user:password@host:5432/name) or SQLite "
+            "(sqlite:////absolute/path.sqlite3, or leave DATABASE_URL unset)."
+        )
 else:
-    _default_db = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "openkam.sqlite3",
-        "OPTIONS": {
-            # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at
-            # BEGIN so that concurrent writers wait (busy timeout) instead of failing
-            # with "database is locked" half-way through a transaction.
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
-            "transaction_mode": "IMMEDIATE",
-            "timeout": env_int("KAM_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
-        },
-    }
+    _default_db = _sqlite_db
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Repeated failed logins for one username, or from one address, lock further attempts.
 KAM_LOGIN_MAX_FAILURES = env_int("KAM_LOGIN_MAX_FAILURES", 5, minimum=1)
+# Per client address the limit is higher: an office behind one NAT address shares it, and one
+# colleague's typos must not lock everybody out; it still stops one machine guessing widely.
+KAM_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("KAM_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1)
 KAM_LOGIN_LOCKOUT_MINUTES = env_int("KAM_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 
 # --- Security ------------------------------------------------------------------------------
@@ -188,8 +204,11 @@ SECURE_HSTS_SECONDS = env_int("KAM_HSTS_SECONDS", 31536000 if HTTPS else 0, mini
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("KAM_BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header itself; otherwise clients could forge it.
+KAM_BEHIND_PROXY = env_bool("KAM_BEHIND_PROXY", False)
+if KAM_BEHIND_PROXY:
+    # Only behind a proxy that sets these headers itself; otherwise clients could forge them.
+    # The client's address for sign-in throttling is then the one the proxy appended to
+    # X-Forwarded-For (openkam.users.forms.client_address).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -225,7 +244,9 @@ LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", [code for code, _name in LANGU
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo") or "UTC"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogues in <app>/locale (found through INSTALLED_APPS), so that
+# apps are translated independently; the language names above come from Django's catalogue.
+LOCALE_PATHS: list[Path] = []
 FORMAT_MODULE_PATH = ["openkam.formats"]
 
 try:
@@ -250,6 +271,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (interaction attachments) are served only through views that check access;
+# there is deliberately no MEDIA_URL route. Files are readable by the app's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+KAM_ATTACHMENT_MAX_MB = env_int("KAM_ATTACHMENT_MAX_MB", 25, minimum=1)
 
 # --- E-mail --------------------------------------------------------------------------------
 # Django 6.1's MAILERS; the environment keeps the familiar EMAIL_* names.
@@ -295,3 +321,46 @@ if len(KAM_REPORTING_CURRENCY) != 3 or not KAM_REPORTING_CURRENCY.isalpha():
         f"KAM_REPORTING_CURRENCY={KAM_REPORTING_CURRENCY!r} is not a three-letter ISO 4217 code."
     )
 KAM_API_MAX_LIMIT = 200
+# Promises, contact cadence, digests and the worker (commitments, cadence, digest, notifications).
+# The site's address, for links in e-mails and calendar feeds.
+KAM_BASE_URL = (env_str("KAM_BASE_URL", "http://localhost:8000") or "").rstrip("/")
+if not KAM_BASE_URL.startswith(("http://", "https://")):
+    raise EnvSettingError(f"KAM_BASE_URL={KAM_BASE_URL!r} must start with http:// or https://.")
+KAM_REMINDER_LEAD_DAYS = env_int("KAM_REMINDER_LEAD_DAYS", 3, minimum=0)
+KAM_DUE_SOON_DAYS = env_int("KAM_DUE_SOON_DAYS", 7, minimum=1)
+KAM_DIGEST_INTERVAL_DAYS = env_int("KAM_DIGEST_INTERVAL_DAYS", 7, minimum=1)
+KAM_DIGEST_WEEKDAY = env_choice(
+    "KAM_DIGEST_WEEKDAY",
+    "monday",
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+)
+# Local hour from which the daily jobs and the digest run.
+KAM_SCHEDULE_HOUR = env_int("KAM_SCHEDULE_HOUR", 7, minimum=0)
+if KAM_SCHEDULE_HOUR > 23:
+    raise EnvSettingError(f"KAM_SCHEDULE_HOUR={KAM_SCHEDULE_HOUR} is not an hour (0-23).")
+KAM_WORKER_SCHEDULE_SECONDS = env_int("KAM_WORKER_SCHEDULE_SECONDS", 60, minimum=1)
+# How long a worker's claim on a job or an e-mail lasts without its heartbeat; after that it
+# is presumed dead and another worker takes over. Keep it well above EMAIL_TIMEOUT.
+KAM_WORKER_LEASE_SECONDS = env_int("KAM_WORKER_LEASE_SECONDS", 300, minimum=1)
+KAM_JOB_RETRY_SECONDS = env_int("KAM_JOB_RETRY_SECONDS", 300, minimum=1)
+KAM_EMAIL_MAX_ATTEMPTS = env_int("KAM_EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+KAM_OUTBOX_KEEP_DAYS = env_int("KAM_OUTBOX_KEEP_DAYS", 90, minimum=1)
+# A stakeholder not verified for this many days is marked stale (contact data goes out of date).
+KAM_STAKEHOLDER_STALE_DAYS = env_int("KAM_STAKEHOLDER_STALE_DAYS", 180, minimum=1)
+# Portfolio analytics (domain.md section 1): defaults the head can change, never constants.
+# ABC classes: A = the largest accounts that together reach A % of revenue, B up to B %.
+KAM_ABC_A_PERCENT = env_int("KAM_ABC_A_PERCENT", 80, minimum=1)
+KAM_ABC_B_PERCENT = env_int("KAM_ABC_B_PERCENT", 95, minimum=1)
+# Key accounts' share of revenue: typical band and the mono-dependency alarm.
+KAM_KEY_SHARE_LOW_PERCENT = env_int("KAM_KEY_SHARE_LOW_PERCENT", 30, minimum=0)
+KAM_KEY_SHARE_HIGH_PERCENT = env_int("KAM_KEY_SHARE_HIGH_PERCENT", 55, minimum=0)
+KAM_KEY_SHARE_ALARM_PERCENT = env_int("KAM_KEY_SHARE_ALARM_PERCENT", 75, minimum=0)
+if not KAM_ABC_A_PERCENT < KAM_ABC_B_PERCENT < 100:
+    raise EnvSettingError("KAM_ABC_A_PERCENT < KAM_ABC_B_PERCENT < 100 is required.")
+if not (
+    KAM_KEY_SHARE_LOW_PERCENT < KAM_KEY_SHARE_HIGH_PERCENT < KAM_KEY_SHARE_ALARM_PERCENT <= 100
+):
+    raise EnvSettingError(
+        "KAM_KEY_SHARE_LOW_PERCENT < KAM_KEY_SHARE_HIGH_PERCENT < KAM_KEY_SHARE_ALARM_PERCENT"
+        " <= 100 is required."
+    )

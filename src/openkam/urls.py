@@ -19,6 +19,8 @@ urlpatterns = [
     path("notifications/", include("openkam.notifications.urls")),
     path("digest/", include("openkam.digest.urls")),
     path("calendar/", include("openkam.calendarfeed.urls")),
+    path("insights/", include("openkam.insights.urls")),
+    path("currency/", include("openkam.currency.urls")),
     # Open before signing in: the sign-in page offers the language switch.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),

@@ -28,6 +28,7 @@ class AccountOut(Schema):
     vat_number: str
     industry: str
     country: str
+    currency: str = Field(..., description="ISO 4217 code of the currency it is invoiced in.")
     website: str
     parent_id: int | None
     parent_name: str | None
@@ -73,6 +74,10 @@ class AccountIn(Schema):
     vat_number: str = ""
     industry: str = ""
     country: str = Field("", description="ISO 3166-1 alpha-2 code, e.g. NO, SE, HU, BG, RU, GB.")
+    currency: str = Field(
+        "",
+        description="ISO 4217 code, e.g. NOK; empty: the country's currency or the reporting one.",
+    )
     website: str = ""
     parent_id: int | None = None
     tier: Tier = Tier.OTHER
@@ -89,6 +94,7 @@ class AccountPatch(Schema):
     vat_number: str | None = None
     industry: str | None = None
     country: str | None = None
+    currency: str | None = Field(None, description="ISO 4217 code, e.g. NOK, SEK, EUR.")
     website: str | None = None
     parent_id: int | None = None
     tier: Tier | None = None
@@ -103,6 +109,7 @@ class AccountFilterParams(PageParams):
     country: str = ""
     owner_id: int | None = None
     industry: str = ""
+    currency: str = Field("", description="ISO 4217 code: only accounts in this currency.")
     sort: str = Field("name", pattern="^-?(name|tier|country|owner|updated)$")
 
 
@@ -147,13 +154,26 @@ class ConflictOut(Schema):
 
 
 def conflict_body(exc: ConflictError) -> dict[str, Any]:
-    return ConflictOut.model_validate(
-        {
+    # Each part is read from its model here: validating the assembled schemas again would
+    # look for the resolved fields (owner_name, target...) on the records and fail.
+    if not isinstance(exc.current, Account):
+        # Another app's record reached the site-wide handler: answer 409 with what every
+        # versioned record has rather than fail; apps may answer with richer bodies themselves.
+        return {
             "detail": str(exc),
-            "current": AccountOut.from_orm(exc.current),
-            "changes": [HistoryOut.from_orm(entry) for entry in exc.changes],
+            "current": {
+                "id": getattr(exc.current, "pk", None),
+                "version": getattr(exc.current, "version", None),
+            },
+            "changes": [
+                HistoryOut.from_orm(entry).model_dump(mode="json") for entry in exc.changes
+            ],
         }
-    ).model_dump(mode="json")
+    return {
+        "detail": str(exc),
+        "current": AccountOut.from_orm(exc.current).model_dump(mode="json"),
+        "changes": [HistoryOut.from_orm(entry).model_dump(mode="json") for entry in exc.changes],
+    }
 
 
 class TeamMemberOut(Schema):
@@ -166,6 +186,13 @@ class TeamMemberOut(Schema):
     @staticmethod
     def resolve_user_name(obj: AccountTeamMember) -> str:
         return str(obj.user)
+
+
+class TeamPage(Schema):
+    items: list[TeamMemberOut]
+    total: int
+    limit: int
+    offset: int
 
 
 class TeamMemberIn(Schema):
@@ -199,6 +226,13 @@ class TierRequestOut(Schema):
         return str(obj.requested_by)
 
 
+class TierRequestPage(Schema):
+    items: list[TierRequestOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class TierDecisionIn(Schema):
     approve: bool
     note: str = ""
@@ -216,6 +250,7 @@ def list_accounts(request: HttpRequest, params: Query[AccountFilterParams]) -> d
         country=params.country.upper(),
         owner=params.owner_id,
         industry=params.industry,
+        currency=params.currency.upper(),
         sort=params.sort,
     )
     return paginate(selectors.account_list(user=request.user, filters=filters), params)
@@ -238,7 +273,9 @@ def get_account(request: HttpRequest, account_id: int) -> Account:
     return _account_out(request, account_id)
 
 
-@router.patch("/{account_id}", response=AccountOut, summary="Change an account")
+@router.patch(
+    "/{account_id}", response={200: AccountOut, 409: ConflictOut}, summary="Change an account"
+)
 def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
@@ -258,7 +295,11 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
     return _account_out(request, account_id)
 
 
-@router.delete("/{account_id}", response={204: None}, summary="Delete an account (head only)")
+@router.delete(
+    "/{account_id}",
+    response={204: None, 409: ConflictOut},
+    summary="Delete an account (head only)",
+)
 def delete_account(
     request: HttpRequest, account_id: int, version: int | None = None
 ) -> Status[None]:
@@ -278,9 +319,9 @@ def account_history(
     return paginate(audit_entries_for(account), params)
 
 
-@router.get("/{account_id}/team", response=list[TeamMemberOut], summary="An account's team")
-def list_team(request: HttpRequest, account_id: int) -> Any:
-    return selectors.account_team(account=_account_out(request, account_id))
+@router.get("/{account_id}/team", response=TeamPage, summary="An account's team")
+def list_team(request: HttpRequest, account_id: int, params: Query[PageParams]) -> dict[str, Any]:
+    return paginate(selectors.account_team(account=_account_out(request, account_id)), params)
 
 
 @router.post("/{account_id}/team", response={201: TeamMemberOut}, summary="Add a team member")
@@ -327,9 +368,9 @@ def remove_team_member(request: HttpRequest, account_id: int, member_id: int) ->
 tier_router = Router(tags=["tier changes"])
 
 
-@tier_router.get("", response=list[TierRequestOut], summary="Tier changes waiting for approval")
-def list_tier_requests(request: HttpRequest) -> Any:
-    return selectors.tier_requests_pending(user=request.user)
+@tier_router.get("", response=TierRequestPage, summary="Tier changes waiting for approval")
+def list_tier_requests(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return paginate(selectors.tier_requests_pending(user=request.user), params)
 
 
 @tier_router.post(

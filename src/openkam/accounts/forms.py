@@ -8,6 +8,7 @@ from django_countries import countries
 
 from openkam.accounts.models import Account, TeamRole, Tier
 from openkam.core.choices import Level
+from openkam.currency.currencies import currency_choices
 from openkam.users.selectors import users_for_teams, users_who_can_own_accounts
 
 
@@ -33,6 +34,11 @@ class AccountForm(ChoicesMixin):
     vat_number = forms.CharField(label=_("VAT number"), max_length=50, required=False)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        help_text=_("The currency the account is invoiced in; amounts are shown in it."),
+    )
     website = forms.URLField(
         label=_("Website"), required=False, assume_scheme="https", max_length=200
     )
@@ -53,6 +59,11 @@ class AccountForm(ChoicesMixin):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choice_field("country").choices = [("", "—"), *list(countries)]
+        shown = [str(self.initial.get("currency") or ""), str(self.data.get("currency") or "")]
+        self._choice_field("currency").choices = [
+            ("", _("As usual in the country")),
+            *currency_choices(extra=shown),
+        ]
         if actor.role != "head":
             # Only the head assigns KAMs; a KAM's tier choice becomes a request.
             del self.fields["owner"]
@@ -80,6 +91,7 @@ class AccountForm(ChoicesMixin):
             "vat_number": account.vat_number,
             "industry": account.industry,
             "country": getattr(account.country, "code", "") or "",
+            "currency": account.currency,
             "website": account.website,
             "parent": account.parent_id,
             "tier": account.tier,
@@ -121,14 +133,24 @@ class AccountFilterForm(ChoicesMixin):
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))])
     country = forms.ChoiceField(label=_("Country"), required=False)
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
     sort = forms.CharField(required=False)
 
-    def __init__(self, *args: Any, country_codes: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        country_codes: list[str],
+        currency_codes: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._choice_field("tier").choices = [("", _("All tiers")), *Tier.choices]
         names = dict(countries)
         self._choice_field("country").choices = [("", _("All countries"))] + [
             (code, names.get(code, code)) for code in country_codes
+        ]
+        self._choice_field("currency").choices = [("", _("All currencies"))] + [
+            (code, code) for code in currency_codes or []
         ]
         self._choice_field("owner").choices = [("", _("All owners"))] + [
             (user.pk, str(user)) for user in users_who_can_own_accounts()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +11,13 @@ from django_countries.fields import CountryField
 
 from openkam.core.choices import Level
 from openkam.core.models import TimeStampedModel, VersionedModel
+from openkam.currency.models import currency_code_validator
+
+_REGISTRATION_TAKEN = _("Another account in this country has this registration number.")
+
+
+def default_account_currency() -> str:
+    return str(settings.KAM_REPORTING_CURRENCY)
 
 
 class Tier(models.TextChoices):
@@ -38,6 +48,13 @@ class Account(VersionedModel):
     vat_number = models.CharField(_("VAT number"), max_length=50, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=default_account_currency,
+        validators=[currency_code_validator],
+        help_text=_("The currency the account is invoiced in (ISO 4217 code)."),
+    )
     website = models.URLField(_("website"), blank=True)
     parent = models.ForeignKey(
         "self",
@@ -65,9 +82,7 @@ class Account(VersionedModel):
                 fields=["country", "registration_number"],
                 condition=~Q(registration_number=""),
                 name="account_unique_registration_per_country",
-                violation_error_message=_(
-                    "Another account in this country has this registration number."
-                ),
+                violation_error_message=_REGISTRATION_TAKEN,
             )
         ]
         indexes = [
@@ -79,6 +94,22 @@ class Account(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """A registration number taken in the country is reported on that field, so that the
+        form and the API's 422 answer point at it (Django reports conditional unique
+        constraints as errors of the whole record)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            whole = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in whole if str(getattr(e, "message", "")) == str(_REGISTRATION_TAKEN)]
+            if taken:
+                errors.setdefault("registration_number", []).extend(taken)
+            if rest := [e for e in whole if e not in taken]:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from exc
+
     @property
     def pending_tier_label(self) -> str:
         """Label of the tier a pending request asks for (annotated by the selectors)."""
@@ -88,6 +119,13 @@ class Account(VersionedModel):
 
 class AccountTeamMember(TimeStampedModel):
     """One of our people serving an account, with their role in the team and their level."""
+
+    # How the account's history words changes to its team (core.models.AuditEntry.summary).
+    audit_phrases = {
+        "create": _("added %(target)s to the team"),
+        "update": _("changed the role of %(target)s in the team"),
+        "delete": _("removed %(target)s from the team"),
+    }
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(
@@ -128,6 +166,12 @@ class TierChangeStatus(models.TextChoices):
 
 class TierChangeRequest(models.Model):
     """A KAM's proposal to move an account to another tier; the head approves or rejects it."""
+
+    audit_phrases = {
+        "create": _("asked for a change of tier: %(target)s"),
+        "update": _("decided on the change of tier %(target)s"),
+        "delete": _("withdrew the change of tier %(target)s"),
+    }
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tier_requests")
     from_tier = models.CharField(_("from tier"), max_length=20, choices=Tier.choices)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openkam.accounts.models import (
     Account,
@@ -22,7 +23,9 @@ from openkam.accounts.models import (
     Tier,
     TierChangeRequest,
     TierChangeStatus,
+    default_account_currency,
 )
+from openkam.accounts.search_index import index_account
 from openkam.accounts.selectors import (
     account_can_create,
     account_can_delete,
@@ -34,6 +37,8 @@ from openkam.core.audit import audit_entries_for, audit_record, diff, snapshot
 from openkam.core.choices import Level
 from openkam.core.errors import ConflictError, ForbiddenError, NotFoundError
 from openkam.core.models import AuditAction
+from openkam.currency.currencies import currency_for_country
+from openkam.search.services import search_document_delete
 from openkam.users.models import Role, User
 
 EDITABLE_FIELDS = (
@@ -43,6 +48,7 @@ EDITABLE_FIELDS = (
     "vat_number",
     "industry",
     "country",
+    "currency",
     "website",
     "parent",
     "tier",
@@ -178,6 +184,7 @@ def account_create(
     vat_number: str = "",
     industry: str = "",
     country: str = "",
+    currency: str = "",
     website: str = "",
     parent: Account | int | None = None,
     tier: str = Tier.OTHER,
@@ -203,6 +210,10 @@ def account_create(
         vat_number=vat_number.strip(),
         industry=industry.strip(),
         country=country,
+        # Unless given, the currency the account's country invoices in, else the reporting one.
+        currency=(currency or "").strip().upper()
+        or currency_for_country(country)
+        or default_account_currency(),
         website=website.strip(),
         parent=_resolve_parent(actor=actor, parent=parent),
         tier=tier,
@@ -219,6 +230,7 @@ def account_create(
         changes=diff({}, snapshot(account, EDITABLE_FIELDS)),
     )
     _add_owner_to_team(actor=actor, account=account)
+    index_account(account)
     request = None
     if wanted_tier != tier:
         request = _request_tier(
@@ -289,6 +301,12 @@ def account_update(
                     request = _request_tier(
                         actor=actor, account=account, to_tier=value, reason=tier_reason
                     )
+        elif name == "currency":
+            account.currency = (
+                str(value or "").strip().upper()
+                or currency_for_country(str(account.country or ""))
+                or default_account_currency()
+            )
         elif isinstance(value, str):
             setattr(account, name, value.strip() if name != "notes" else value)
         else:
@@ -308,6 +326,7 @@ def account_update(
         )
         if "owner" in field_changes:
             _hand_over(actor=actor, account=account, old_owner=old_owner)
+        index_account(account)
     return AccountWriteResult(account=account, tier_request=request)
 
 
@@ -340,7 +359,11 @@ def account_delete(*, actor: User, account_id: int, expected_version: int | None
     if children:
         raise ValidationError(
             {
-                "parent": _("%(name)s has %(count)s child account(s); move or delete them first.")
+                "parent": ngettext(
+                    "%(name)s has %(count)s child account; move or delete it first.",
+                    "%(name)s has %(count)s child accounts; move or delete them first.",
+                    children,
+                )
                 % {"name": account.name, "count": children}
             }
         )
@@ -351,6 +374,7 @@ def account_delete(*, actor: User, account_id: int, expected_version: int | None
         version=account.version,
         changes=diff(snapshot(account, EDITABLE_FIELDS), {}),
     )
+    search_document_delete(kind="account", object_id=account.pk)
     account.delete()
 
 
@@ -472,8 +496,11 @@ def tier_request_decide(
     if request.status != TierChangeStatus.PENDING:
         raise ValidationError(
             {
-                "status": _("This request was already %(status)s.")
-                % {"status": request.get_status_display().lower()}
+                "status": (
+                    _("This request was already approved.")
+                    if request.status == TierChangeStatus.APPROVED
+                    else _("This request was already rejected.")
+                )
             }
         )
     request.status = TierChangeStatus.APPROVED if approve else TierChangeStatus.REJECTED

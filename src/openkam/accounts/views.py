@@ -24,12 +24,15 @@ from openkam.accounts.forms import (
     TeamMemberForm,
     TierDecisionForm,
 )
+from openkam.accounts.importing import TARGET as IMPORT_TARGET
 from openkam.accounts.models import Account, TeamRole
+from openkam.activity import selectors as activity_selectors
 from openkam.core.audit import audit_entries_for
 from openkam.core.choices import Level
 from openkam.core.errors import ConflictError
 from openkam.core.forms import apply_validation_error
 from openkam.core.http import HtmxHttpRequest
+from openkam.stakeholders.selectors import stakeholder_counts_by_account
 
 SORTABLE = ("name", "tier", "country", "owner", "updated")
 
@@ -53,7 +56,9 @@ def _sort_links(params: dict[str, str], current: str) -> dict[str, dict[str, str
 def account_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountFilterForm(
-        request.GET, country_codes=selectors.account_country_choices(user=user)
+        request.GET,
+        country_codes=selectors.account_country_choices(user=user),
+        currency_codes=selectors.account_currency_choices(user=user),
     )
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.AccountFilters(
@@ -61,10 +66,12 @@ def account_list(request: HtmxHttpRequest) -> HttpResponse:
         tier=data.get("tier") or "",
         country=data.get("country") or "",
         owner=data.get("owner"),
+        currency=data.get("currency") or "",
         sort=data.get("sort") or "name",
     )
-    paginator = Paginator(
-        selectors.account_list(user=user, filters=filters), settings.KAM_PAGE_SIZE
+    paginator: Paginator[Any] = Paginator(
+        selectors.account_list(user=user, filters=filters),  # type: ignore[arg-type]
+        settings.KAM_PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.dict().items() if v and k != "page"}
@@ -74,8 +81,9 @@ def account_list(request: HtmxHttpRequest) -> HttpResponse:
         "accounts": page.object_list,
         "querystring_base": urlencode(params) + "&" if params else "",
         "sort_links": _sort_links(params, filters.sort),
-        "filtered": any(params.get(k) for k in ("q", "tier", "country", "owner")),
+        "filtered": any(params.get(k) for k in ("q", "tier", "country", "owner", "currency")),
         "can_create": selectors.account_can_create(user=user),
+        "can_import": IMPORT_TARGET.may_import(user),
     }
     if request.htmx and request.htmx.target == "account-results":
         return render(request, "accounts/_results.html", context)
@@ -104,8 +112,14 @@ def _detail_context(request: HtmxHttpRequest, account: Account, **extra: Any) ->
 
 @require_GET
 def account_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The dossier: overview, team, the apps' panels (loaded lazily), timeline and files."""
     account = selectors.account_get(user=request.user, account_id=pk)
-    return render(request, "accounts/detail.html", _detail_context(request, account))
+    dossier = {
+        "activity": activity_selectors.account_activity_summary(account=account),
+        "people_count": stakeholder_counts_by_account(account_ids=[account.pk]).get(account.pk, 0),
+        "can_log": activity_selectors.interaction_can_log(user=request.user, account=account),
+    }
+    return render(request, "accounts/detail.html", _detail_context(request, account, **dossier))
 
 
 @require_GET

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from openkam.users.services import apitoken_authenticate
@@ -15,6 +16,10 @@ class BearerToken(HttpBearer):
         user = apitoken_authenticate(token=token)
         if user is not None:
             request.user = user
+            if user.language:
+                # The middleware ran before the token was known: answer in the user's language.
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 

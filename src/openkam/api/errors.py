@@ -10,7 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
-from openkam.core.errors import ConflictError, ForbiddenError, NotFoundError
+from openkam.core.errors import (
+    INVALID_REQUEST_MESSAGE,
+    NOT_FOUND_MESSAGE,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+)
 
 # Where pydantic names the place of a value, these words are containers, not fields.
 _CONTAINERS = {"body", "query", "path", "header", "cookie", "form", "payload", "data"}
@@ -33,7 +39,7 @@ def _django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
 
 def install_error_handlers(api: NinjaAPI, conflict_body: Any) -> None:
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": str(NOT_FOUND_MESSAGE)}, status=404)
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc)}, status=403)
@@ -44,7 +50,7 @@ def install_error_handlers(api: NinjaAPI, conflict_body: Any) -> None:
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(
             request,
-            {"detail": "The request is not valid.", "errors": _django_errors(exc)},
+            {"detail": str(INVALID_REQUEST_MESSAGE), "errors": _django_errors(exc)},
             status=422,
         )
 
@@ -54,7 +60,7 @@ def install_error_handlers(api: NinjaAPI, conflict_body: Any) -> None:
             for error in exc.errors
         ]
         return api.create_response(
-            request, {"detail": "The request is not valid.", "errors": errors}, status=422
+            request, {"detail": str(INVALID_REQUEST_MESSAGE), "errors": errors}, status=422
         )
 
     api.add_exception_handler(NotFoundError, not_found)

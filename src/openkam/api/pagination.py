@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -12,7 +12,15 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0)
 
 
-def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
+class Pageable(Protocol):
+    """Anything that counts and slices like a queryset (e.g. accounts.selectors.AccountPages)."""
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, key: slice) -> Any: ...
+
+
+def paginate(qs: QuerySet[Any] | Pageable, params: PageParams) -> dict[str, Any]:
     """One COUNT and one SELECT, whatever the size of the table."""
     total = qs.count()
     items = list(qs[params.offset : params.offset + params.limit])

@@ -10,8 +10,10 @@ from openkam.api.errors import install_error_handlers
 from openkam.cadence.api import router as cadence_router
 from openkam.calendarfeed.api import router as calendarfeed_router
 from openkam.commitments.api import router as commitments_router
+from openkam.currency.api import router as currency_router
 from openkam.digest.api import router as digest_router
 from openkam.imports.api import router as imports_router
+from openkam.insights.api import router as insights_router
 from openkam.knowledge.api import router as knowledge_router
 from openkam.notifications.api import router as notifications_router
 from openkam.revenue.api import router as revenue_router
@@ -34,6 +36,7 @@ api = NinjaAPI(
 install_error_handlers(api, conflict_body)
 api.add_router("/", users_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/currency", currency_router)
 api.add_router("/tier-requests", tier_router)
 api.add_router("/imports", imports_router)
 api.add_router("/", revenue_router)
@@ -46,3 +49,4 @@ api.add_router("/", cadence_router)
 api.add_router("/", notifications_router)
 api.add_router("/", digest_router)
 api.add_router("/", calendarfeed_router)
+api.add_router("/", insights_router)

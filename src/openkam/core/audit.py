@@ -36,8 +36,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> Snapshot:
 
 
 def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, str]]:
+    # Fields missing on one side count as empty, so that a deletion (`after` is {}) records
+    # every value the record had, as a creation records every value it was given.
     changes: dict[str, dict[str, str]] = {}
-    for name, (label, new) in after.items():
+    for name in [*after, *(name for name in before if name not in after)]:
+        label, new = after.get(name) or (before[name][0], "")
         old = before.get(name, (label, ""))[1]
         if old != new:
             changes[name] = {"label": label, "old": old, "new": new}

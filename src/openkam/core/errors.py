@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# The API's answers (openkam.api is not an app, so its messages live in this catalogue).
+NOT_FOUND_MESSAGE = _("Not found.")
+INVALID_REQUEST_MESSAGE = _("The request is not valid.")
+
 
 class DomainError(Exception):
     """A rule of the domain refused the operation; the message is for the user."""

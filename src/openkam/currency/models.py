@@ -7,9 +7,12 @@ transaction's date and report which rate that was.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from openkam.core.models import TimeStampedModel
@@ -58,4 +61,13 @@ class ExchangeRate(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"1 {self.base} = {self.rate} {self.quote} ({self.effective_date})"
+        return f"1 {self.base} = {self.rate.normalize()} {self.quote} ({self.effective_date})"
+
+    def describe_pair(self) -> str:
+        """ "1 EUR = 11,5 NOK" with the rate in the active locale."""
+        rate = number_format(self.rate.normalize(), use_l10n=True)
+        return f"1 {self.base} = {rate} {self.quote}"
+
+    @property
+    def inverse(self) -> Decimal:
+        return (1 / self.rate).quantize(Decimal("0.000001")) if self.rate else Decimal(0)

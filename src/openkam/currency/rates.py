@@ -19,6 +19,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openkam.core.errors import DomainError
 from openkam.currency.models import ExchangeRate
@@ -28,11 +31,23 @@ FIXED_RATES: dict[tuple[str, str], Decimal] = {("EUR", "BGN"): BGN_PER_EUR}
 PIVOT = "EUR"
 
 
+# How the built-in sources read in the user's language; a source typed into the rate table
+# (e.g. "ECB", "Norges Bank") is shown as entered.
+SOURCE_LABELS = {
+    "same currency": gettext_lazy("same currency"),
+    "fixed euro rate": gettext_lazy("fixed euro rate"),
+    "exchange rate table": gettext_lazy("exchange rate table"),
+}
+
+
 class MissingRateError(DomainError):
     def __init__(self, currency: str, target: str, on: date) -> None:
         super().__init__(
-            f"No exchange rate from {currency} to {target} in force on {on.isoformat()}: "
-            f"add one (effective on or before that date)."
+            _(
+                "No exchange rate from %(currency)s to %(target)s in force on %(date)s: add one "
+                "(effective on or before that date)."
+            )
+            % {"currency": currency, "target": target, "date": on.isoformat()}
         )
         self.currency = currency
         self.target = target
@@ -48,10 +63,33 @@ class RateUsed:
     rate: Decimal
     effective_date: date | None  # None for identity and fixed rates
     source: str
+    # The two rates a conversion through the euro multiplied, when it went through it.
+    legs: tuple[RateUsed, ...] = ()
+
+    @property
+    def source_label(self) -> str:
+        """The source as the user reads it: built-in sources translated, "via EUR" spelled out."""
+        if self.legs:
+            return _("via %(pivot)s") % {"pivot": PIVOT}
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
     def describe(self) -> str:
-        since = f" since {self.effective_date.isoformat()}" if self.effective_date else ""
-        return f"1 {self.base} = {self.rate.normalize()} {self.quote} ({self.source}{since})"
+        """E.g. "1 EUR = 11.8 NOK (ECB, since 2026-06-01)", in the active language."""
+        # Six significant digits: enough to recompute a figure, short enough to read.
+        rate = number_format(Decimal(f"{self.rate:.6g}").normalize(), use_l10n=True)
+        if self.legs:
+            detail = _("via %(pivot)s: %(legs)s") % {
+                "pivot": PIVOT,
+                "legs": "; ".join(leg.describe() for leg in self.legs),
+            }
+        else:
+            detail = self.source_label
+            if self.effective_date:
+                detail = _("%(source)s, since %(date)s") % {
+                    "source": detail,
+                    "date": self.effective_date.isoformat(),
+                }
+        return f"1 {self.base} = {rate} {self.quote} ({detail})"
 
 
 def reporting_currency() -> str:
@@ -108,9 +146,18 @@ class RateBook:
             self.target,
             first.rate * second.rate,
             max((d for d in (first.effective_date, second.effective_date) if d), default=None),
-            f"via {PIVOT}: {first.describe()}; {second.describe()}",
+            f"via {PIVOT}",
+            (first, second),
         )
 
     def convert(self, amount: Decimal, currency: str, on: date) -> tuple[Decimal, RateUsed]:
         used = self.rate(currency, on)
         return amount * used.rate, used
+
+
+def convert_amount(
+    *, amount: Decimal, currency: str, on: date, target: str | None = None
+) -> tuple[Decimal, RateUsed]:
+    """One amount into `target` (the reporting currency) at the rate in force on `on`."""
+    target = (target or reporting_currency()).upper()
+    return RateBook(target, [currency.upper()]).convert(amount, currency.upper(), on)

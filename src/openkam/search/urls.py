@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from openkam.search import views
 
 app_name = "search"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.search_page, name="search")]

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from openkam.api.pagination import PageParams, paginate
 from openkam.users.models import Role, User
 from openkam.users.selectors import user_list
 
@@ -24,6 +25,13 @@ class UserOut(Schema):
         return str(obj)
 
 
+class UserPage(Schema):
+    items: list[UserOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class MeOut(UserOut):
     email: str
     language: str
@@ -34,6 +42,6 @@ def me(request: HttpRequest) -> Any:
     return request.user
 
 
-@router.get("/users", response=list[UserOut], summary="Colleagues (to choose owners and teams)")
-def users(request: HttpRequest) -> Any:
-    return user_list().filter(is_active=True)
+@router.get("/users", response=UserPage, summary="Colleagues (to choose owners and teams)")
+def users(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return paginate(user_list().filter(is_active=True), params)

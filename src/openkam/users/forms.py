@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from openkam.users.models import Role, User
 from openkam.users.services import (
@@ -19,8 +20,19 @@ from openkam.users.services import (
 
 
 def client_address(request: Any) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address sign-in failures are counted against.
+
+    REMOTE_ADDR, unless OpenKAM runs behind a reverse proxy (KAM_BEHIND_PROXY): then every
+    request comes from the proxy, and the client is the last address the proxy appended to
+    X-Forwarded-For (earlier entries are whatever the client sent, so they are not trusted).
+    """
+    if request is None:
+        return None
+    if settings.KAM_BEHIND_PROXY:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if hops[-1]:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -60,7 +72,14 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("As the browser asks")), *settings.LANGUAGES],
+        # Each language in its own name, so that someone lost in a foreign one finds theirs.
+        choices=[
+            ("", _("As the browser asks")),
+            *(
+                (code, capfirst(get_language_info(code)["name_local"]))
+                for code, _n in settings.LANGUAGES
+            ),
+        ],
     )
 
 
@@ -106,5 +125,6 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
+        error_messages={"required": _("Give the token a name.")},
         help_text=_("What the token is for, e.g. the ERP export script."),
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openkam.core.audit import audit_record, diff, snapshot
 from openkam.core.errors import NotFoundError
@@ -156,7 +157,10 @@ def apitoken_revoke(*, user: User, prefix: str) -> ApiToken:
         revoked_at=timezone.now()
     )
     if not updated:
-        raise NotFoundError(f"No active token with prefix {prefix!r} for {user.username}.")
+        raise NotFoundError(
+            _("%(user)s has no active token with the prefix %(prefix)s.")
+            % {"user": user.username, "prefix": prefix}
+        )
     return ApiToken.objects.get(prefix=prefix)
 
 
@@ -187,6 +191,14 @@ def _throttle_keys(*, username: str, address: str | None) -> list[str]:
     return keys
 
 
+def _throttle_limit(key: str) -> int:
+    """Failures that lock a key: an address is shared by a whole office behind NAT, so it
+    gets its own, higher limit (KAM_LOGIN_MAX_FAILURES_PER_ADDRESS)."""
+    if key.startswith("ip:"):
+        return settings.KAM_LOGIN_MAX_FAILURES_PER_ADDRESS
+    return settings.KAM_LOGIN_MAX_FAILURES
+
+
 def login_locked_until(*, username: str, address: str | None) -> datetime | None:
     """When the lock on this username or address ends, or None when sign-in is allowed."""
     now = timezone.now()
@@ -202,7 +214,9 @@ def login_locked_until(*, username: str, address: str | None) -> datetime | None
 
 
 def login_failure_record(*, username: str, address: str | None) -> None:
-    """Count a failed sign-in; the attempt that reaches the limit starts a lockout.
+    """Count a failed sign-in against the username and the address; the attempt that reaches
+    a key's limit (KAM_LOGIN_MAX_FAILURES per username, KAM_LOGIN_MAX_FAILURES_PER_ADDRESS per
+    address) starts a lockout of that key.
 
     Counting is done by UPDATE ... SET failures = failures + 1, so that parallel attempts on
     several app servers cannot lose increments.
@@ -216,9 +230,9 @@ def login_failure_record(*, username: str, address: str | None) -> None:
                 failures=0, window_started_at=now
             )
             LoginThrottle.objects.filter(key=key).update(failures=F("failures") + 1)
-            LoginThrottle.objects.filter(
-                key=key, failures__gte=settings.KAM_LOGIN_MAX_FAILURES
-            ).update(failures=0, window_started_at=now, locked_until=now + window)
+            LoginThrottle.objects.filter(key=key, failures__gte=_throttle_limit(key)).update(
+                failures=0, window_started_at=now, locked_until=now + window
+            )
 
 
 def login_success_record(*, username: str) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -49,16 +50,7 @@ def _admin_only(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ProfileForm(
-        request.POST or None,
-        initial={
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "job_title": user.job_title,
-            "language": user.language,
-        },
-    )
+    form = ProfileForm(request.POST or None, initial=_profile_initial(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
@@ -71,33 +63,59 @@ def profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
+            if user.language:
+                # Confirm in the language just chosen, as every page will speak from now on.
+                translation.activate(user.language)
             messages.success(request, _("Your profile was saved."))
             return redirect("users:profile")
-    return render(
+    return _profile_page(request, form)
+
+
+def _profile_initial(user: User) -> dict[str, str]:
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "language": user.language,
+    }
+
+
+def _profile_page(
+    request: HttpRequest,
+    form: ProfileForm | None = None,
+    *,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    response = render(
         request,
         "users/profile.html",
         {
-            "form": form,
-            "token_form": TokenForm(),
+            "form": form or ProfileForm(initial=_profile_initial(user)),
+            "token_form": token_form or TokenForm(),
             "tokens": selectors.apitokens_of(user),
-            "new_token": request.session.pop("new_api_token", None),
+            "new_token": new_token,
         },
     )
+    if new_token:
+        # The clear token exists only in this response: never in a cache, the session or the
+        # database (which keeps its hash).
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
-    if form.is_valid():
-        _token, clear = services.apitoken_create(
-            user=request.user,  # type: ignore[arg-type]
-            name=form.cleaned_data["name"],
-        )
-        # Shown once on the next page, then gone: only its hash is stored.
-        request.session["new_api_token"] = clear
-    else:
-        messages.error(request, _("Give the token a name."))
-    return redirect("users:profile")
+    if not form.is_valid():
+        return _profile_page(request, token_form=form)
+    _token, clear = services.apitoken_create(
+        user=request.user,  # type: ignore[arg-type]
+        name=form.cleaned_data["name"],
+    )
+    return _profile_page(request, new_token=clear)
 
 
 @require_POST

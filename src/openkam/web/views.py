@@ -7,10 +7,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 
 from openkam.accounts.models import Account, Tier
 from openkam.accounts.selectors import accounts_visible_to, tier_requests_pending
 from openkam.core.audit import audit_entries_for_roots
+from openkam.core.models import AuditEntry
 from openkam.users.models import Role
 
 logger = logging.getLogger(__name__)
@@ -33,9 +35,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "pending_tier_requests": (
             tier_requests_pending(user=user)[:10] if user.role == Role.HEAD else []  # type: ignore[union-attr]
         ),
-        "recent_changes": audit_entries_for_roots(Account, visible.values("pk"), limit=10),
+        "recent_changes": _with_accounts(
+            audit_entries_for_roots(Account, visible.values("pk"), limit=10)
+        ),
     }
     return render(request, "web/home.html", context)
+
+
+def _with_accounts(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Name and link the account of each entry, so that "added Kari to the team" says where
+    (one query for all of them)."""
+    names = dict(
+        Account.objects.filter(pk__in={entry.root_id for entry in entries}).values_list(
+            "pk", "name"
+        )
+    )
+    for entry in entries:
+        if entry.root_id in names:
+            entry.root_name = names[entry.root_id]  # type: ignore[attr-defined]
+            entry.root_url = reverse("accounts:detail", args=[entry.root_id])  # type: ignore[attr-defined]
+    return entries
 
 
 @login_not_required

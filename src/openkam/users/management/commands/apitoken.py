@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from openkam.core.errors import NotFoundError
 from openkam.users.models import User
@@ -28,21 +31,45 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=options["username"])
         except User.DoesNotExist:
-            raise CommandError(f"No user named {options['username']!r}.") from None
+            raise CommandError(
+                _("No user named %(username)s.") % {"username": options["username"]}
+            ) from None
         if options["list"]:
             for token in apitokens_of(user):
-                state = "active" if token.is_active else f"revoked {token.revoked_at:%Y-%m-%d}"
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
-                self.stdout.write(f"{token.prefix}  {token.name:<20} last used {used:<16} {state}")
+                state = (
+                    _("active")
+                    if token.is_active
+                    else _("revoked %(date)s")
+                    % {
+                        "date": date_format(
+                            timezone.localtime(token.revoked_at), "SHORT_DATE_FORMAT"
+                        )
+                    }
+                )
+                used = (
+                    date_format(timezone.localtime(token.last_used_at), "SHORT_DATETIME_FORMAT")
+                    if token.last_used_at
+                    else _("never")
+                )
+                self.stdout.write(
+                    _("%(prefix)s  %(name)s  last used %(used)s  %(state)s")
+                    % {"prefix": token.prefix, "name": token.name, "used": used, "state": state}
+                )
             return
         if options["revoke"]:
             try:
                 apitoken_revoke(user=user, prefix=options["revoke"])
             except NotFoundError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"Revoked token {options['revoke']} of {user.username}.")
+            self.stdout.write(
+                _("Revoked the token %(prefix)s of %(username)s.")
+                % {"prefix": options["revoke"], "username": user.username}
+            )
             return
         if not user.is_active:
-            raise CommandError(f"{user.username} is inactive; activate the user first.")
+            raise CommandError(
+                _("%(username)s is inactive; activate the user first.")
+                % {"username": user.username}
+            )
         _token, clear = apitoken_create(user=user, name=options["name"])
         self.stdout.write(clear)

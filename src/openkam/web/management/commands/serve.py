@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from openkam.env import env_int, env_str
 
@@ -35,12 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"]
         if not 0 < port < 65536:
-            raise CommandError(f"--port {port} is not a TCP port (1-65535).")
+            raise CommandError(_("--port %(port)s is not a TCP port (1-65535).") % {"port": port})
         call_command("check", deploy=False, fail_level="ERROR", verbosity=0)
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{port}"
-        self.stdout.write(f"OpenKAM on http://{bind}/ (Ctrl+C stops it)")
+        self.stdout.write(_("OpenKAM on %(url)s (Ctrl+C stops it)") % {"url": f"http://{bind}/"})
         self.stdout.flush()
         argv = [
             sys.executable,

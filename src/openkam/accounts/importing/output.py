@@ -1,0 +1,377 @@
+"""Writing the decisions of an account import: accounts, owners on their teams, audit entries,
+search documents and ERP customer-id links, a chunk at a time, in a few statements each.
+
+What is written is what `account_create` and `account_update` write for one account (the
+owner leads the team; every created or changed account gets an audit entry with its changes
+and a new version; the search index follows), only in bulk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from openkam.accounts.importing.bulk import Bulk, content_type_id
+from openkam.accounts.importing.lookups import field_label
+from openkam.accounts.importing.registry import Entry, Registry
+from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier
+from openkam.core.choices import Level
+from openkam.core.models import AuditAction
+from openkam.imports.engine import RowError
+from openkam.revenue.customer_links import CustomerLink, customer_links_write
+from openkam.search.registry import DocumentData
+from openkam.users.models import User
+
+ACCOUNT_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "name",
+    "legal_name",
+    "registration_number",
+    "vat_number",
+    "industry",
+    "country",
+    "currency",
+    "website",
+    "parent_id",
+    "tier",
+    "owner_id",
+    "notes",
+)
+# Columns an update writes: every editable one (the values are final, unchanged ones included).
+UPDATE_COLUMNS = (
+    "name",
+    "legal_name",
+    "registration_number",
+    "vat_number",
+    "industry",
+    "country",
+    "currency",
+    "website",
+    "parent_id",
+    "tier",
+    "owner_id",
+    "notes",
+    "version",
+    "updated_at",
+)
+# Audit order of the fields (as services.EDITABLE_FIELDS), with the key of their final value.
+AUDITED = (
+    ("name", "name"),
+    ("legal_name", "legal_name"),
+    ("registration_number", "registration_number"),
+    ("vat_number", "vat_number"),
+    ("industry", "industry"),
+    ("country", "country"),
+    ("currency", "currency"),
+    ("website", "website"),
+    ("parent", "parent_id"),
+    ("tier", "tier"),
+    ("owner", "owner_id"),
+    ("notes", "notes"),
+)
+# Audited fields shown as stored (text), without a look-up.
+_PLAIN = frozenset(
+    {
+        "name",
+        "legal_name",
+        "registration_number",
+        "vat_number",
+        "industry",
+        "currency",
+        "website",
+        "notes",
+    }
+)
+TEAM_COLUMNS = ("id", "account_id", "user_id", "team_role", "level", "created_at", "updated_at")
+
+
+@dataclass(slots=True)
+class Planned:
+    """What one row does to one account: `final` values (keys of registry.STORED), and the
+    stored ones in `before` for an update (None for a new account)."""
+
+    row: int
+    entry: Entry
+    final: dict[str, Any]
+    before: dict[str, Any] | None
+    # (customer id code, existing unlinked customer row or None) to link to the account
+    links: list[tuple[str, int | None]] = field(default_factory=list)
+    # key() of the name and number_key() of the registration number, for the registry
+    keys: tuple[str, str] = ("", "")
+
+    def set_parent(self, parent_id: int) -> None:
+        self.final["parent_id"] = parent_id
+
+    @property
+    def fields_changed(self) -> bool:
+        if self.before is None:
+            return True
+        return any(self.final[k] != self.before[k] for k in self.before if k != "version")
+
+    @property
+    def changed(self) -> bool:
+        return self.fields_changed or bool(self.links)
+
+
+class AccountOutput:
+    def __init__(self, *, bulk: Bulk, actor: User | None, registry: Registry, source: str) -> None:
+        self.bulk = bulk
+        self.actor = actor
+        self.registry = registry
+        self.source = source
+        self.account_type = content_type_id(Account)
+        self.labels = {name: field_label(Account, name) for name, _key in AUDITED}
+        self.tier_labels = {value: str(label) for value, label in Tier.choices}
+        self.customer_ids_label = str(_("ERP customer ids"))
+        self.users: dict[int, str] = {
+            pk: str(user) for pk, user in ((u.pk, u) for u in User.objects.all())
+        }
+        self.country_names: dict[str, str] = {}
+        self.url = reverse("accounts:detail", args=[999999999]).replace("999999999", "{}")
+        self.language = translation.get_language()
+        self.real_ids: dict[int, int] = {}  # temporary id of a new account -> its id
+        self.handovers: list[tuple[int, int]] = []  # (account id, previous owner id)
+
+    def remember_user(self, user: User) -> None:
+        self.users.setdefault(user.pk, str(user))
+
+    # --- display values (as core.audit.display_value shows them) ---------------------------
+
+    def _display(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if name == "country":
+            if value not in self.country_names:
+                self.country_names[value] = str(countries.name(value))
+            return self.country_names[value]
+        if name == "tier":
+            return self.tier_labels.get(value, value)
+        if name == "owner":
+            return self.users.get(value, "")
+        if name == "parent":
+            entry = self.registry.entries.get(value)
+            return entry.name if entry is not None else ""
+        return str(value)
+
+    def _changes(self, planned: Planned) -> dict[str, dict[str, str]]:
+        changes: dict[str, dict[str, str]] = {}
+        before = planned.before
+        final = planned.final
+        labels = self.labels
+        display = self._display
+        if before is None:  # a new account: every value it was given (as core.audit.diff)
+            for name, key in AUDITED:
+                value = final[key]
+                if value is not None and value != "":
+                    new = value if name in _PLAIN else display(name, value)
+                    if new:
+                        changes[name] = {"label": labels[name], "old": "", "new": new}
+            return changes
+        for name, key in AUDITED:
+            old = display(name, before.get(key))
+            new = display(name, final[key])
+            if old != new:
+                changes[name] = {"label": labels[name], "old": old, "new": new}
+        return changes
+
+    def _document(self, account_id: int, final: dict[str, Any]) -> DocumentData:
+        # The same text as accounts.search_index.account_document, without building models.
+        parts = [
+            final["legal_name"],
+            final["registration_number"],
+            final["vat_number"],
+            final["industry"],
+            self._display("country", final["country"]),
+            final["website"],
+            final["notes"],
+        ]
+        return DocumentData(
+            kind="account",
+            object_id=account_id,
+            account_id=account_id,
+            title=final["name"],
+            body="\n".join(p for p in parts if p),
+            url=self.url.format(account_id),
+        )
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _stale(self, updates: list[Planned]) -> list[RowError]:
+        """Updates of accounts someone changed since the import read them (PostgreSQL lets
+        others write meanwhile): refused, so that nobody's edit is silently overwritten."""
+        if not updates:
+            return []
+        rows = self.bulk.locked_versions(Account, [p.entry.id for p in updates])
+        current = dict(rows)
+        return [
+            RowError(
+                p.row,
+                "",
+                p.entry.name,
+                _("someone changed this account during the import; import the file again"),
+            )
+            for p in updates
+            if current.get(p.entry.id) != (p.before or {}).get("version")
+        ]
+
+    def write(self, ready: list[Planned]) -> tuple[list[RowError], list[Planned]]:
+        """Write the rows' decisions; answers the rows refused meanwhile (accounts changed
+        by someone else) and the rows written. Runs in the import's writer thread: raw SQL on
+        the transaction's connection only (the ORM would open another connection there)."""
+        with translation.override(self.language):
+            return self._write(ready)
+
+    def _write(self, ready: list[Planned]) -> tuple[list[RowError], list[Planned]]:
+        updates = [p for p in ready if p.before is not None and p.fields_changed]
+        errors = self._stale(updates)
+        if errors:
+            failed = {e.row for e in errors}
+            ready = [p for p in ready if p.row not in failed]
+        # New accounts got temporary (negative) ids while the file was read; their real ids
+        # are taken now, all of a chunk first, so that parents in the same chunk resolve.
+        real = self.real_ids
+        for planned in ready:
+            if planned.before is None:
+                real[planned.entry.id] = self.bulk.new_id(Account)
+        now = timezone.now()
+        stamp = self.bulk.timestamp(now)
+        actor_id = self.actor.pk if self.actor is not None else None
+        json = self.bulk.json
+        account_type = self.account_type
+        accounts: list[tuple[Any, ...]] = []
+        members: list[tuple[Any, ...]] = []
+        update_rows: list[tuple[Any, ...]] = []
+        audit: list[tuple[Any, ...]] = []
+        documents: list[DocumentData] = []
+        new_documents: list[DocumentData] = []
+        links: list[CustomerLink] = []
+        new_id = self.bulk.new_id
+        for planned in ready:
+            final = planned.final
+            account_id = real.get(planned.entry.id, planned.entry.id)
+            parent_id = final["parent_id"]
+            if parent_id is not None and parent_id < 0:
+                parent_id = real[parent_id]
+            before = planned.before
+            if before is None:
+                action, version = AuditAction.CREATE, 1
+                accounts.append(
+                    (
+                        account_id,
+                        stamp,
+                        stamp,
+                        1,
+                        final["name"],
+                        final["legal_name"],
+                        final["registration_number"],
+                        final["vat_number"],
+                        final["industry"],
+                        final["country"],
+                        final["currency"],
+                        final["website"],
+                        parent_id,
+                        final["tier"],
+                        final["owner_id"],
+                        final["notes"],
+                    )
+                )
+                # The owner leads the team, as account_create makes it (the creation entry
+                # names the owner; the team needs no entry of its own).
+                members.append(
+                    (
+                        new_id(AccountTeamMember),
+                        account_id,
+                        final["owner_id"],
+                        TeamRole.KAM_LEAD,
+                        Level.HEAD_OF_DEPARTMENT,
+                        stamp,
+                        stamp,
+                    )
+                )
+                new_documents.append(self._document(account_id, final))
+                changes = self._changes(planned)
+            elif planned.fields_changed:
+                action = AuditAction.UPDATE
+                version = final["version"] = int(before["version"]) + 1
+                update_rows.append(
+                    (
+                        *(final[c] if c != "parent_id" else parent_id for c in UPDATE_COLUMNS[:-2]),
+                        version,
+                        stamp,
+                        account_id,
+                    )
+                )
+                documents.append(self._document(account_id, final))
+                if final["owner_id"] != before["owner_id"]:
+                    self.handovers.append((account_id, before["owner_id"]))
+                changes = self._changes(planned)
+            elif planned.links:
+                # Only new customer ids: recorded on the account, whose record is unchanged.
+                action, version, changes = AuditAction.UPDATE, int(before["version"]), {}
+            else:
+                continue
+            if planned.links:
+                changes["customer_ids"] = {
+                    "label": self.customer_ids_label,
+                    "old": "",
+                    "new": ", ".join(code for code, _customer in planned.links),
+                }
+                for code, customer_id in planned.links:
+                    links.append(
+                        CustomerLink(
+                            code=code,
+                            account_id=account_id,
+                            account_name=final["name"],
+                            customer_id=customer_id,
+                            country=final["country"],
+                        )
+                    )
+            audit.append(
+                (
+                    stamp,
+                    actor_id,
+                    action,
+                    account_type,
+                    account_id,
+                    final["name"][:300],
+                    account_type,
+                    account_id,
+                    version,
+                    json(changes),
+                )
+            )
+        bulk = self.bulk
+        bulk.insert(Account._meta.db_table, ACCOUNT_COLUMNS, accounts)
+        bulk.insert(AccountTeamMember._meta.db_table, TEAM_COLUMNS, members)
+        bulk.update(Account._meta.db_table, UPDATE_COLUMNS, update_rows)
+        bulk.audit(audit)
+        bulk.search_documents(new_documents, now=now, new=True)
+        bulk.search_documents(documents, now=now)
+        customer_links_write(bulk=bulk, source=self.source, links=links)
+        return errors, ready
+
+    def hand_over(self) -> None:
+        """A new owner leads the team and the previous one leaves it, as when the head
+        assigns an owner by hand (rare in an import: one account at a time, through the ORM,
+        so in the import's own thread once the writes are done)."""
+        from openkam.accounts.services import _hand_over
+
+        handovers, self.handovers = self.handovers, []
+        if not handovers:
+            return
+        accounts = Account.objects.select_related("owner").in_bulk([a for a, _o in handovers])
+        old_owners = User.objects.in_bulk([o for _a, o in handovers])
+        for account_id, old_owner_id in handovers:
+            _hand_over(
+                actor=self.actor,  # type: ignore[arg-type]  # None: audit entry without actor
+                account=accounts[account_id],
+                old_owner=old_owners[old_owner_id],
+            )

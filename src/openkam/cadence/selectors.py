@@ -1,0 +1,297 @@
+"""Reads of the contact cadence: the intervals that apply, and who is overdue for contact.
+
+The neglected list costs a fixed number of queries whatever the portfolio's size: the tier
+settings, the accounts (with their overrides joined), their last meaningful contact, their
+decision makers and economic buyers, and those people's last contact.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from openkam.accounts.models import Account, Tier
+from openkam.accounts.selectors import account_can_edit, accounts_visible_to
+from openkam.activity.selectors import (
+    last_meaningful_contact,
+    last_meaningful_contact_by_stakeholder,
+)
+from openkam.cadence.models import DEFAULTS, AccountCadence, TierCadence
+from openkam.stakeholders.models import BuyingRole, Stakeholder, StakeholderStatus
+from openkam.users.models import Role
+
+KEY_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The intervals in force for one tier or account (None: not tracked)."""
+
+    account_days: int | None
+    people_days: int | None
+
+
+def tier_intervals() -> dict[str, Interval]:
+    """Each tier's intervals: the head's settings over the defaults (one query)."""
+    result = {tier: Interval(*DEFAULTS.get(tier, (None, None))) for tier in Tier.values}
+    for row in TierCadence.objects.all():
+        result[row.tier] = Interval(row.max_days, row.key_people_max_days)
+    return result
+
+
+def tier_rows() -> list[dict[str, Any]]:
+    """The settings page: each tier with its values and defaults."""
+    saved = {row.tier: row for row in TierCadence.objects.select_related("updated_by")}
+    rows = []
+    for tier in Tier:
+        default = DEFAULTS.get(tier.value, (None, None))
+        row = saved.get(tier.value)
+        rows.append(
+            {
+                "tier": tier.value,
+                "label": tier.label,
+                "max_days": row.max_days if row else default[0],
+                "key_people_max_days": row.key_people_max_days if row else default[1],
+                "default_max_days": default[0],
+                "default_key_people_max_days": default[1],
+                "updated_by": row.updated_by if row else None,
+                "updated_at": row.updated_at if row else None,
+                "customised": row is not None,
+            }
+        )
+    return rows
+
+
+def effective_interval(
+    *, tier: str, override: AccountCadence | None, tiers: dict[str, Interval]
+) -> Interval:
+    base = tiers.get(tier, Interval(None, None))
+    if override is None:
+        return base
+    if override.exempt:
+        return Interval(None, None)
+    return Interval(
+        override.max_days if override.max_days is not None else base.account_days,
+        (
+            override.key_people_max_days
+            if override.key_people_max_days is not None
+            else base.people_days
+        ),
+    )
+
+
+def account_override(*, account: Account) -> AccountCadence | None:
+    return AccountCadence.objects.filter(account=account).first()
+
+
+def cadence_can_edit_tiers(*, user: Any) -> bool:
+    return getattr(user, "role", None) == Role.HEAD
+
+
+def cadence_can_edit_account(*, user: Any, account: Account) -> bool:
+    return account_can_edit(user=user, account=account)
+
+
+# --- Who is overdue for contact ------------------------------------------------------------
+
+
+@dataclass
+class AccountContact:
+    """An account's contact state against its interval."""
+
+    account: Account
+    interval: int | None
+    last_contact: datetime.datetime | None
+    due_on: datetime.date | None  # contact needed by this day
+    days_overdue: int  # > 0: beyond the interval by this many days
+
+    @property
+    def neglected(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def never_contacted(self) -> bool:
+        return self.last_contact is None
+
+
+@dataclass
+class PersonContact:
+    stakeholder: Stakeholder
+    account: Account
+    interval: int
+    last_contact: datetime.datetime | None
+    due_on: datetime.date
+    days_overdue: int
+
+    @property
+    def never_contacted(self) -> bool:
+        return self.last_contact is None
+
+
+@dataclass
+class NeglectedReport:
+    accounts: list[AccountContact] = field(default_factory=list)
+    people: list[PersonContact] = field(default_factory=list)
+    tracked: int = 0  # accounts with an interval in the scope
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.accounts and not self.people
+
+
+def _due(
+    last: datetime.datetime | None, since: datetime.datetime, days: int, today: datetime.date
+) -> tuple[datetime.date, int]:
+    """When contact is due (from the last contact, or from when we started to track it) and
+    how many days past that `today` is."""
+    start = timezone.localtime(last or since).date()
+    due_on = start + datetime.timedelta(days=days)
+    return due_on, (today - due_on).days
+
+
+def contact_states(
+    *,
+    accounts: Iterable[Account],
+    today: datetime.date | None = None,
+    tiers: dict[str, Interval] | None = None,
+) -> dict[int, AccountContact]:
+    """The contact state of each account (accounts loaded with `select_related("cadence")`
+    where possible); two queries, one when `tiers` is given."""
+    today = today or timezone.localdate()
+    accounts = list(accounts)
+    tiers = tiers if tiers is not None else tier_intervals()
+    last = last_meaningful_contact(account_ids=[a.pk for a in accounts])
+    states = {}
+    for account in accounts:
+        interval = effective_interval(
+            tier=account.tier, override=_override_of(account), tiers=tiers
+        )
+        contact = last.get(account.pk)
+        if interval.account_days is None:
+            states[account.pk] = AccountContact(account, None, contact, None, 0)
+            continue
+        due_on, overdue = _due(contact, account.created_at, interval.account_days, today)
+        states[account.pk] = AccountContact(
+            account, interval.account_days, contact, due_on, max(overdue, 0)
+        )
+    return states
+
+
+def _override_of(account: Account) -> AccountCadence | None:
+    try:
+        return account.cadence
+    except AccountCadence.DoesNotExist:
+        return None
+
+
+def scoped_accounts(*, user: Any, kam_id: int | None = None) -> QuerySet[Account]:
+    qs = accounts_visible_to(user).select_related("owner", "cadence")
+    if kam_id:
+        qs = qs.filter(owner_id=kam_id)
+    return qs
+
+
+def neglected(
+    *,
+    user: Any,
+    kam_id: int | None = None,
+    account_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+) -> NeglectedReport:
+    """Accounts and key people beyond their interval, the longest overdue first.
+
+    `kam_id` limits to the accounts that KAM owns (their accounts); `account_ids` to a list.
+    """
+    today = today or timezone.localdate()
+    qs = scoped_accounts(user=user, kam_id=kam_id)
+    if account_ids is not None:
+        qs = qs.filter(pk__in=list(account_ids))
+    tiers = tier_intervals()
+    accounts = list(qs)
+    states = contact_states(accounts=accounts, today=today, tiers=tiers)
+    report = NeglectedReport(tracked=sum(1 for s in states.values() if s.interval))
+    report.accounts = sorted(
+        (s for s in states.values() if s.neglected),
+        key=lambda s: (-s.days_overdue, s.account.name),
+    )
+    report.people = neglected_people(accounts=accounts, tiers=tiers, today=today)
+    return report
+
+
+def neglected_people(
+    *,
+    accounts: list[Account],
+    today: datetime.date | None = None,
+    tiers: dict[str, Interval] | None = None,
+) -> list[PersonContact]:
+    """The decision makers and economic buyers of `accounts` beyond their interval."""
+    today = today or timezone.localdate()
+    tiers = tiers if tiers is not None else tier_intervals()
+    intervals = {
+        a.pk: effective_interval(tier=a.tier, override=_override_of(a), tiers=tiers).people_days
+        for a in accounts
+    }
+    tracked = {pk: days for pk, days in intervals.items() if days}
+    if not tracked:
+        return []
+    by_id = {a.pk: a for a in accounts}
+    people = list(
+        Stakeholder.objects.filter(
+            account_id__in=list(tracked),
+            buying_role__in=KEY_ROLES,
+            status=StakeholderStatus.ACTIVE,
+        ).order_by("last_name", "first_name", "id")
+    )
+    last = last_meaningful_contact_by_stakeholder(stakeholder_ids=[p.pk for p in people])
+    rows = []
+    for person in people:
+        days = tracked[person.account_id]
+        contact = last.get(person.pk)
+        due_on, overdue = _due(contact, person.created_at, days, today)
+        if overdue > 0:
+            rows.append(
+                PersonContact(
+                    stakeholder=person,
+                    account=by_id[person.account_id],
+                    interval=days,
+                    last_contact=contact,
+                    due_on=due_on,
+                    days_overdue=overdue,
+                )
+            )
+    return sorted(rows, key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name))
+
+
+def account_contact(*, account: Account, today: datetime.date | None = None) -> AccountContact:
+    """One account's state, for its dossier panel."""
+    return contact_states(accounts=[account], today=today)[account.pk]
+
+
+def account_key_people(
+    *, account: Account, today: datetime.date | None = None
+) -> list[PersonContact | dict[str, Any]]:
+    """The account's decision makers and economic buyers with their contact state."""
+    today = today or timezone.localdate()
+    interval = effective_interval(
+        tier=account.tier, override=account_override(account=account), tiers=tier_intervals()
+    ).people_days
+    people = list(
+        Stakeholder.objects.filter(
+            account=account, buying_role__in=KEY_ROLES, status=StakeholderStatus.ACTIVE
+        ).order_by("last_name", "first_name", "id")
+    )
+    last = last_meaningful_contact_by_stakeholder(stakeholder_ids=[p.pk for p in people])
+    rows: list[PersonContact | dict[str, Any]] = []
+    for person in people:
+        contact = last.get(person.pk)
+        if interval:
+            due_on, overdue = _due(contact, person.created_at, interval, today)
+            rows.append(PersonContact(person, account, interval, contact, due_on, max(overdue, 0)))
+        else:
+            rows.append({"stakeholder": person, "last_contact": contact})
+    return rows
