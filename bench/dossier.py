@@ -709,6 +709,8 @@ def write_results(
         f"{header}\n\n`bench/dossier.py`: account list, dossier, timeline and search on 10,000 "
         "accounts, 100,000 stakeholders and 1,000,000 interactions (p50/p95 over at least 200 "
         "requests per page; target p95 < 150 ms on a 2-core machine).\n\n"
+        "Search ranks at most 2,000 matches; on PostgreSQL a phrase of common words is "
+        "checked on the first 5,000 documents holding all its words.\n\n"
     )
     match = re.search(r"^## Dossier\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
     section = match.group(0) if match else intro

@@ -164,6 +164,7 @@ class TimelineEventKind(models.TextChoices):
     COMMITMENT_RESCHEDULED = "commitment_rescheduled", _("Promise rescheduled")
     COMMITMENT_DONE = "commitment_done", _("Promise kept")
     COMMITMENT_BROKEN = "commitment_broken", _("Promise broken")
+    COMMITMENT_CANCELLED = "commitment_cancelled", _("Promise cancelled")
     KNOWLEDGE_ADDED = "knowledge_added", _("Knowledge added")
     REVENUE = "revenue", _("Revenue")
 

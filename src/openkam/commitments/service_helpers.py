@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from openkam.accounts.models import Account
-from openkam.activity.models import Interaction
+from openkam.activity.models import Interaction, TimelineEventKind
 from openkam.activity.selectors import interactions_visible_to
 from openkam.activity.services import timeline_event_record
 from openkam.commitments.models import Commitment
@@ -30,7 +30,7 @@ from openkam.users.models import User
 EDITABLE_FIELDS = ("direction", "title", "details", "stakeholder", "interaction", "owner")
 AUDIT_FIELDS = (*EDITABLE_FIELDS, "due_date", "status", "completed_on", "completion_note")
 MAX_YEARS_AHEAD = 5
-CANCELLED_KIND = "commitment_cancelled"
+CANCELLED_KIND = TimelineEventKind.COMMITMENT_CANCELLED
 
 
 # --- Helpers -------------------------------------------------------------------------------

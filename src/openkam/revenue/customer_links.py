@@ -62,7 +62,6 @@ def customer_links_write(
         if link.customer_id is None:
             new_rows.append(
                 (
-                    bulk.new_id(Customer),
                     source,
                     link.code,
                     link.account_name[:200],
@@ -76,7 +75,7 @@ def customer_links_write(
             relinks.append((link.account_id, stamp, link.customer_id))
     bulk.insert(
         Customer._meta.db_table,
-        ("id", "source", "code", "name", "country", "account_id", "created_at", "updated_at"),
+        ("source", "code", "name", "country", "account_id", "created_at", "updated_at"),
         new_rows,
     )
     bulk.update(Customer._meta.db_table, ("account_id", "updated_at"), relinks)

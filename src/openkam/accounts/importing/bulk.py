@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
+from psycopg.types.json import set_json_dumps
 
 from openkam.core.models import AuditEntry
 from openkam.search.models import SearchDocument
@@ -59,6 +60,7 @@ class Bulk:
         self._next_ids: dict[str, int] = {}
         self._free_ids: dict[str, list[int]] = {}
         self._cache_size: int | None = None
+        self._types: dict[str, dict[str, int]] = {}
         self._immediate = False
         if self.vendor == "sqlite":
             # A larger page cache keeps the indexes of a hundred thousand rows in memory.
@@ -99,6 +101,19 @@ class Bulk:
             with self.raw.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"openkam.{name}",))
 
+    def new_ids(self, model: type[models.Model], count: int) -> list[int]:
+        """`count` ids no row of `model` has, nor will get from anybody else (one query)."""
+        if count <= 0:
+            return []
+        if self.vendor == "sqlite":
+            return [self.new_id(model) for _i in range(count)]
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                (model._meta.db_table, count),
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+
     def new_id(self, model: type[models.Model]) -> int:
         """An id no row of `model` has, nor will get from anybody else."""
         table = model._meta.db_table
@@ -127,21 +142,37 @@ class Bulk:
 
     # --- writes ------------------------------------------------------------------------
 
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Rows may be a generator: on PostgreSQL each row is sent as it is made."""
+        if isinstance(rows, Sequence) and not rows:
             return
         names = ", ".join(_quote(c) for c in columns)
         if self.vendor == "sqlite":
             marks = ", ".join("?" * len(columns))
             self.raw.executemany(f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})", rows)
             return
-        with (
-            self.raw.cursor() as cursor,
-            cursor.copy(f"COPY {_quote(table)} ({names}) FROM STDIN") as copy,
-        ):
-            write = copy.write_row
-            for row in rows:
-                write(row)
+        # Binary COPY: the server converts nothing from text (a quarter less of its work).
+        types = self._column_types(table, columns)
+        with self.raw.cursor() as cursor:
+            set_json_dumps(_json_text, context=cursor)
+            with cursor.copy(f"COPY {_quote(table)} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+
+    def _column_types(self, table: str, columns: Sequence[str]) -> list[int]:
+        """PostgreSQL type oids of `columns`, for the binary COPY."""
+        known = self._types.get(table)
+        if known is None:
+            with self.raw.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+                    "AND attnum > 0 AND NOT attisdropped",
+                    (table,),
+                )
+                known = self._types[table] = {name: int(oid) for name, oid in cursor.fetchall()}
+        return [known[column] for column in columns]
 
     def update(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, key: str = "id"
@@ -172,21 +203,21 @@ class Bulk:
                 f"WHERE o.{_quote(key)} = t.{_quote(key)}"
             )
 
-    def audit(self, rows: Sequence[Sequence[Any]]) -> None:
+    def audit(self, rows: Iterable[Sequence[Any]]) -> None:
         """Audit entries as tuples in AUDIT_COLUMNS order (changes already JSON text)."""
         self.insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, rows)
 
     def search_documents(
-        self, documents: Sequence[DocumentData], *, now: datetime, new: bool = False
+        self, documents: Iterable[DocumentData], *, now: datetime, new: bool = False
     ) -> None:
         """Create or refresh search documents, as search.services.search_documents_upsert
         does (same cleaning), without building an ORM object per document: the FTS5 triggers
         (SQLite) and the generated tsvector column (PostgreSQL) index them as usual. `new`:
         documents of records created by this transaction with ids from bulk.new_id."""
-        if not documents:
+        if isinstance(documents, Sequence) and not documents:
             return
         stamp = self.timestamp(now)
-        rows = [
+        rows = (
             (
                 d.kind,
                 d.object_id,
@@ -198,7 +229,7 @@ class Bulk:
                 stamp,
             )
             for d in documents
-        ]
+        )
         table = SearchDocument._meta.db_table
         columns = ("kind", "object_id", "account_id", "title", "body", "url", "date", "updated_at")
         if self.vendor == "sqlite":
@@ -252,6 +283,11 @@ class Bulk:
         with self.raw.cursor() as cursor:
             cursor.execute(sql, tuple(params))
             return list(cursor.fetchall())
+
+
+def _json_text(value: Any) -> str:
+    """JSON for a jsonb column of a COPY: audit changes arrive encoded already."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def content_type_id(model: type[models.Model]) -> int:

@@ -90,7 +90,8 @@ _PLAIN = frozenset(
         "notes",
     }
 )
-TEAM_COLUMNS = ("id", "account_id", "user_id", "team_role", "level", "created_at", "updated_at")
+# Without id: the database numbers team members (nothing refers to them during the import).
+TEAM_COLUMNS = ("account_id", "user_id", "team_role", "level", "created_at", "updated_at")
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ class AccountOutput:
         self.url = reverse("accounts:detail", args=[999999999]).replace("999999999", "{}")
         self.language = translation.get_language()
         self.real_ids: dict[int, int] = {}  # temporary id of a new account -> its id
+        self.actor_id = actor.pk if actor is not None else None
         self.handovers: list[tuple[int, int]] = []  # (account id, previous owner id)
 
     def remember_user(self, user: User) -> None:
@@ -235,128 +237,141 @@ class AccountOutput:
         if errors:
             failed = {e.row for e in errors}
             ready = [p for p in ready if p.row not in failed]
+            updates = [p for p in updates if p.row not in failed]
+        creates = [p for p in ready if p.before is None]
         # New accounts got temporary (negative) ids while the file was read; their real ids
-        # are taken now, all of a chunk first, so that parents in the same chunk resolve.
+        # are taken now, all of a slice first, so that parents in the same slice resolve.
         real = self.real_ids
-        for planned in ready:
-            if planned.before is None:
-                real[planned.entry.id] = self.bulk.new_id(Account)
+        for planned, account_id in zip(
+            creates, self.bulk.new_ids(Account, len(creates)), strict=True
+        ):
+            real[planned.entry.id] = account_id
+        for planned in updates:
+            before = planned.before
+            assert before is not None
+            planned.final["version"] = int(before["version"]) + 1
+            if planned.final["owner_id"] != before["owner_id"]:
+                self.handovers.append((planned.entry.id, before["owner_id"]))
         now = timezone.now()
         stamp = self.bulk.timestamp(now)
-        actor_id = self.actor.pk if self.actor is not None else None
-        json = self.bulk.json
-        account_type = self.account_type
-        accounts: list[tuple[Any, ...]] = []
-        members: list[tuple[Any, ...]] = []
-        update_rows: list[tuple[Any, ...]] = []
-        audit: list[tuple[Any, ...]] = []
-        documents: list[DocumentData] = []
-        new_documents: list[DocumentData] = []
-        links: list[CustomerLink] = []
-        new_id = self.bulk.new_id
-        for planned in ready:
-            final = planned.final
-            account_id = real.get(planned.entry.id, planned.entry.id)
-            parent_id = final["parent_id"]
-            if parent_id is not None and parent_id < 0:
-                parent_id = real[parent_id]
-            before = planned.before
-            if before is None:
-                action, version = AuditAction.CREATE, 1
-                accounts.append(
+        bulk = self.bulk
+        # Rows are made while they are sent: the database inserts one while the next is made.
+        if creates:
+            bulk.insert(
+                Account._meta.db_table,
+                ACCOUNT_COLUMNS,
+                (self._account_row(p, stamp) for p in creates),
+            )
+            # The owner leads the team, as account_create makes it (the account's creation
+            # entry names the owner; the team needs no entry of its own).
+            bulk.insert(
+                AccountTeamMember._meta.db_table,
+                TEAM_COLUMNS,
+                (
                     (
-                        account_id,
-                        stamp,
-                        stamp,
-                        1,
-                        final["name"],
-                        final["legal_name"],
-                        final["registration_number"],
-                        final["vat_number"],
-                        final["industry"],
-                        final["country"],
-                        final["currency"],
-                        final["website"],
-                        parent_id,
-                        final["tier"],
-                        final["owner_id"],
-                        final["notes"],
-                    )
-                )
-                # The owner leads the team, as account_create makes it (the creation entry
-                # names the owner; the team needs no entry of its own).
-                members.append(
-                    (
-                        new_id(AccountTeamMember),
-                        account_id,
-                        final["owner_id"],
+                        real[p.entry.id],
+                        p.final["owner_id"],
                         TeamRole.KAM_LEAD,
                         Level.HEAD_OF_DEPARTMENT,
                         stamp,
                         stamp,
                     )
-                )
-                new_documents.append(self._document(account_id, final))
-                changes = self._changes(planned)
-            elif planned.fields_changed:
-                action = AuditAction.UPDATE
-                version = final["version"] = int(before["version"]) + 1
-                update_rows.append(
-                    (
-                        *(final[c] if c != "parent_id" else parent_id for c in UPDATE_COLUMNS[:-2]),
-                        version,
-                        stamp,
-                        account_id,
-                    )
-                )
-                documents.append(self._document(account_id, final))
-                if final["owner_id"] != before["owner_id"]:
-                    self.handovers.append((account_id, before["owner_id"]))
-                changes = self._changes(planned)
-            elif planned.links:
-                # Only new customer ids: recorded on the account, whose record is unchanged.
-                action, version, changes = AuditAction.UPDATE, int(before["version"]), {}
-            else:
-                continue
-            if planned.links:
-                changes["customer_ids"] = {
-                    "label": self.customer_ids_label,
-                    "old": "",
-                    "new": ", ".join(code for code, _customer in planned.links),
-                }
-                for code, customer_id in planned.links:
-                    links.append(
-                        CustomerLink(
-                            code=code,
-                            account_id=account_id,
-                            account_name=final["name"],
-                            customer_id=customer_id,
-                            country=final["country"],
-                        )
-                    )
-            audit.append(
-                (
-                    stamp,
-                    actor_id,
-                    action,
-                    account_type,
-                    account_id,
-                    final["name"][:300],
-                    account_type,
-                    account_id,
-                    version,
-                    json(changes),
-                )
+                    for p in creates
+                ),
             )
-        bulk = self.bulk
-        bulk.insert(Account._meta.db_table, ACCOUNT_COLUMNS, accounts)
-        bulk.insert(AccountTeamMember._meta.db_table, TEAM_COLUMNS, members)
-        bulk.update(Account._meta.db_table, UPDATE_COLUMNS, update_rows)
-        bulk.audit(audit)
-        bulk.search_documents(new_documents, now=now, new=True)
-        bulk.search_documents(documents, now=now)
+        if updates:
+            bulk.update(
+                Account._meta.db_table,
+                UPDATE_COLUMNS,
+                [self._update_row(p, stamp) for p in updates],
+            )
+        audited = [p for p in ready if p.before is None or p.fields_changed or p.links]
+        if audited:
+            bulk.audit(self._audit_row(p, stamp) for p in audited)
+        if creates:
+            bulk.search_documents(
+                (self._document(real[p.entry.id], p.final) for p in creates), now=now, new=True
+            )
+        if updates:
+            bulk.search_documents([self._document(p.entry.id, p.final) for p in updates], now=now)
+        links = [
+            CustomerLink(
+                code=code,
+                account_id=real.get(p.entry.id, p.entry.id),
+                account_name=p.final["name"],
+                customer_id=customer_id,
+                country=p.final["country"],
+            )
+            for p in ready
+            for code, customer_id in p.links
+        ]
         customer_links_write(bulk=bulk, source=self.source, links=links)
         return errors, ready
+
+    def _parent(self, planned: Planned) -> int | None:
+        parent_id = planned.final["parent_id"]
+        if parent_id is not None and parent_id < 0:
+            return self.real_ids[parent_id]
+        return parent_id
+
+    def _account_row(self, planned: Planned, stamp: Any) -> tuple[Any, ...]:
+        final = planned.final
+        return (
+            self.real_ids[planned.entry.id],
+            stamp,
+            stamp,
+            1,
+            final["name"],
+            final["legal_name"],
+            final["registration_number"],
+            final["vat_number"],
+            final["industry"],
+            final["country"],
+            final["currency"],
+            final["website"],
+            self._parent(planned),
+            final["tier"],
+            final["owner_id"],
+            final["notes"],
+        )
+
+    def _update_row(self, planned: Planned, stamp: Any) -> tuple[Any, ...]:
+        final = planned.final
+        values = [final[c] for c in UPDATE_COLUMNS[:-2]]
+        values[UPDATE_COLUMNS.index("parent_id")] = self._parent(planned)
+        return (*values, final["version"], stamp, planned.entry.id)
+
+    def _audit_row(self, planned: Planned, stamp: Any) -> tuple[Any, ...]:
+        """The audit entry of a created or changed account (or of one that only got new
+        customer ids: an update entry at its unchanged version)."""
+        final = planned.final
+        if planned.before is None:
+            action, version = AuditAction.CREATE, 1
+            changes = self._changes(planned)
+        elif planned.fields_changed:
+            action, version = AuditAction.UPDATE, final["version"]
+            changes = self._changes(planned)
+        else:
+            action, version, changes = AuditAction.UPDATE, final["version"], {}
+        if planned.links:
+            changes["customer_ids"] = {
+                "label": self.customer_ids_label,
+                "old": "",
+                "new": ", ".join(code for code, _customer in planned.links),
+            }
+        account_id = self.real_ids.get(planned.entry.id, planned.entry.id)
+        return (
+            stamp,
+            self.actor_id,
+            action,
+            self.account_type,
+            account_id,
+            final["name"][:300],
+            self.account_type,
+            account_id,
+            version,
+            self.bulk.json(changes),
+        )
 
     def hand_over(self) -> None:
         """A new owner leads the team and the previous one leaves it, as when the head

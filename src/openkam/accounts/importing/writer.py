@@ -76,6 +76,9 @@ STORED_INDEX = {
 }
 
 
+WRITE_SLICE = 5000
+
+
 class _Rejected(Exception):  # noqa: N818 - carries the row errors
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
@@ -418,11 +421,16 @@ class AccountsWriter(Writer):
                 outcome = self._row(row, row_no)
             except _Rejected as rejected:
                 result.errors.extend(rejected.errors)
-                continue
-            if isinstance(outcome, _Waiting):
-                self.waiting.append(outcome)
-            elif outcome is not None:
-                ready.append(outcome)
+            else:
+                if isinstance(outcome, _Waiting):
+                    self.waiting.append(outcome)
+                elif outcome is not None:
+                    ready.append(outcome)
+            # Hand over in slices smaller than the engine's chunks: the writer thread starts
+            # sooner, and less of the reading and of the writing goes unoverlapped.
+            if len(ready) >= WRITE_SLICE:
+                result.errors.extend(self._write(ready))
+                ready = []
         result.errors.extend(self._write(ready))
         return result
 
