@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from openkam.accounts.models import Account
 from openkam.core.audit import audit_entries_for
@@ -358,6 +359,14 @@ def test_a_kam_imports_people_over_the_api(
     assert account.stakeholders.get().job_title == "CFO"
 
 
+@pytest.fixture
+def _language_reset():
+    """Pages activate the user's language in the test's thread; later tests expect English."""
+    yield
+    translation.deactivate()
+
+
+@pytest.mark.usefixtures("_language_reset")
 def test_background_row_errors_are_written_in_the_language_of_the_importer(
     kam, client_for, settings, django_capture_on_commit_callbacks
 ):
