@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openkam.accounts.selectors import account_get
 from openkam.api.pagination import PageParams, paginate
+from openkam.api.schemas import ChangeEntryOut
 from openkam.core.errors import ConflictError
-from openkam.core.models import AuditEntry
 from openkam.knowledge import selectors, services
 from openkam.knowledge.models import KnowledgeEntry, KnowledgeKind
 
@@ -81,28 +81,6 @@ class KnowledgeFilterParams(PageParams):
     q: str = ""
     kind: KnowledgeKind | None = None
     tag: str = ""
-
-
-class ChangeOut(Schema):
-    field: str
-    old: str | None
-    new: str | None
-
-
-class ChangeEntryOut(Schema):
-    at: datetime.datetime
-    actor: str | None
-    action: str
-    version: int | None
-    changes: list[ChangeOut]
-
-    @staticmethod
-    def resolve_actor(obj: AuditEntry) -> str | None:
-        return str(obj.actor) if obj.actor else None
-
-    @staticmethod
-    def resolve_changes(obj: AuditEntry) -> list[dict[str, Any]]:
-        return obj.change_rows
 
 
 class KnowledgeConflictOut(Schema):

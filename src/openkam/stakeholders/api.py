@@ -17,9 +17,9 @@ from ninja.files import UploadedFile
 
 from openkam.accounts.selectors import account_get
 from openkam.api.pagination import PageParams
+from openkam.api.schemas import ChangeEntryOut
 from openkam.core.choices import Level
 from openkam.core.errors import ConflictError, NotFoundError
-from openkam.core.models import AuditEntry
 from openkam.stakeholders import selectors, services
 from openkam.stakeholders.models import (
     Attitude,
@@ -162,28 +162,6 @@ class StakeholderFilterParams(PageParams):
     status: StakeholderStatus | None = None
     stale: bool = False
     sort: str = Field("level", pattern="^-?(name|level|influence|role|attitude|verified)$")
-
-
-class ChangeOut(Schema):
-    field: str
-    old: str | None
-    new: str | None
-
-
-class ChangeEntryOut(Schema):
-    at: datetime.datetime
-    actor: str | None
-    action: str
-    version: int | None
-    changes: list[ChangeOut]
-
-    @staticmethod
-    def resolve_actor(obj: AuditEntry) -> str | None:
-        return str(obj.actor) if obj.actor else None
-
-    @staticmethod
-    def resolve_changes(obj: AuditEntry) -> list[dict[str, Any]]:
-        return obj.change_rows
 
 
 class StakeholderConflictOut(Schema):
