@@ -19,6 +19,7 @@ from openkam.notifications.api import router as notifications_router
 from openkam.revenue.api import router as revenue_router
 from openkam.search.api import router as search_router
 from openkam.stakeholders.api import router as stakeholders_router
+from openkam.stakeholders.api_vcard import router as stakeholders_vcard_router
 from openkam.users.api import router as users_router
 
 api = NinjaAPI(
@@ -41,6 +42,7 @@ api.add_router("/tier-requests", tier_router)
 api.add_router("/imports", imports_router)
 api.add_router("/", revenue_router)
 api.add_router("/", stakeholders_router)
+api.add_router("/", stakeholders_vcard_router)
 api.add_router("/", activity_router)
 api.add_router("/", knowledge_router)
 api.add_router("/search", search_router)
