@@ -29,9 +29,10 @@ from openkam.stakeholders.models import (
     StakeholderStatus,
     field_label,
 )
+from openkam.stakeholders.personal import write_personal
+from openkam.stakeholders.relations import resolve_manager, resolve_other_accounts
 from openkam.stakeholders.search_index import stakeholder_document
 from openkam.stakeholders.selectors import (
-    account_group_ids,
     personal_notes_visible,
     stakeholder_get,
 )
@@ -56,7 +57,6 @@ EDITABLE_FIELDS = (
     "persona",
 )
 STATE_FIELDS = ("status", "left_on", "last_verified_on")
-PERSONAL_FIELDS = ("birthday", "family", "hobbies", "values", "notes")
 # Multi-line fields keep their inner whitespace; the others are trimmed.
 _UNTRIMMED = {"address"}
 
@@ -99,100 +99,10 @@ def _locked(*, actor: User, stakeholder_id: int) -> Stakeholder:
     )
 
 
-def _resolve_manager(
-    *, person: Stakeholder, value: Stakeholder | int | str | None
-) -> Stakeholder | None:
-    """The person `person` reports to: someone of the same client group, and no cycle."""
-    if value in (None, ""):
-        return None
-    manager_id = value.pk if isinstance(value, Stakeholder) else value
-    try:
-        manager = Stakeholder.objects.select_related("account").get(pk=manager_id)
-    except (Stakeholder.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({"reports_to": _("No such person.")}) from None
-    if person.pk is not None and manager.pk == person.pk:
-        raise ValidationError({"reports_to": _("A person cannot report to themselves.")})
-    if manager.account_id not in account_group_ids(account_id=person.account_id):
-        raise ValidationError(
-            {
-                "reports_to": _(
-                    "%(manager)s works for %(company)s, outside this client's group; a person "
-                    "reports only to someone of the same client."
-                )
-                % {"manager": manager.full_name, "company": manager.account.name}
-            }
-        )
-    if person.pk is not None:
-        _refuse_cycle(person=person, manager=manager)
-    return manager
-
-
-def _refuse_cycle(*, person: Stakeholder, manager: Stakeholder) -> None:
-    chain = [manager]
-    seen = {manager.pk}
-    current_id = manager.reports_to_id
-    while current_id is not None:
-        if current_id == person.pk:
-            path = " → ".join(p.full_name for p in [person, *chain, person])
-            raise ValidationError(
-                {
-                    "reports_to": _(
-                        "%(manager)s already reports to %(person)s (directly or through "
-                        "others); this would make a circle: %(path)s."
-                    )
-                    % {"manager": manager.full_name, "person": person.full_name, "path": path}
-                }
-            )
-        if current_id in seen:  # an older cycle above; stop rather than loop
-            break
-        seen.add(current_id)
-        step = (
-            Stakeholder.objects.filter(pk=current_id)
-            .only("id", "first_name", "last_name", "reports_to_id")
-            .first()
-        )
-        if step is None:
-            break
-        chain.append(step)
-        current_id = step.reports_to_id
-
-
-def _resolve_other_accounts(
-    *, actor: User, home: Account, value: Iterable[Account | int] | None
-) -> list[Account]:
-    """Other accounts of the home account's hierarchy that the actor may see."""
-    ids: list[int] = []
-    for item in value or ():
-        try:
-            ids.append(int(item.pk if isinstance(item, Account) else item))
-        except (TypeError, ValueError):
-            raise ValidationError({"other_accounts": _("No such account.")}) from None
-    ids = [i for i in dict.fromkeys(ids) if i != home.pk]
-    if not ids:
-        return []
-    found = {a.pk: a for a in accounts_visible_to(actor).filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationError({"other_accounts": _("No such account: %(ids)s.") % {"ids": missing}})
-    group = account_group_ids(account_id=home.pk)
-    outside = [found[i].name for i in ids if i not in group]
-    if outside:
-        raise ValidationError(
-            {
-                "other_accounts": _(
-                    "%(names)s not part of %(home)s's group; a person can only sit in several "
-                    "accounts of one hierarchy."
-                )
-                % {"names": ", ".join(outside), "home": home.name}
-            }
-        )
-    return [found[i] for i in ids]
-
-
 def _set_fields(person: Stakeholder, changes: Mapping[str, Any]) -> None:
     for name, value in changes.items():
         if name == "reports_to":
-            person.reports_to = _resolve_manager(person=person, value=value)
+            person.reports_to = resolve_manager(person=person, value=value)
         elif name == "influence":
             person.influence = _influence(value)
         elif isinstance(value, str):
@@ -316,7 +226,7 @@ def stakeholder_create(
     person.last_verified_on = (
         timezone.localdate() if verified_today and last_verified_on is None else last_verified_on
     )
-    others = _resolve_other_accounts(actor=actor, home=account, value=other_accounts)
+    others = resolve_other_accounts(actor=actor, home=account, value=other_accounts)
     person.full_clean()
     person.save()
     changes = diff({}, snapshot(person, (*EDITABLE_FIELDS, "last_verified_on")))
@@ -332,7 +242,7 @@ def stakeholder_create(
         changes=changes,
     )
     if personal and any(personal.values()):
-        _write_personal(actor=actor, person=person, values=personal)
+        write_personal(actor=actor, person=person, values=personal)
     _index(person)
     return person
 
@@ -366,7 +276,7 @@ def stakeholder_update(
     field_changes = diff(before, snapshot(person, (*EDITABLE_FIELDS, "last_verified_on")))
     if "other_accounts" in changes:
         old_others = list(person.other_accounts.all())
-        new_others = _resolve_other_accounts(
+        new_others = resolve_other_accounts(
             actor=actor, home=person.account, value=changes["other_accounts"]
         )
         # Accounts of the group the editor cannot see stay as they were.
@@ -514,67 +424,6 @@ def stakeholder_verify(
 # --- Personal notes ------------------------------------------------------------------------
 
 
-def _personal_changes(before: PersonalNote | None, after: PersonalNote | None) -> dict[str, Any]:
-    """Which personal fields changed, without their values.
-
-    The audit log outlives the data: an erasure request removes the notes, and no copy of a
-    birthday or a family detail may stay behind in the history.
-    """
-    changes: dict[str, Any] = {}
-    for name in PERSONAL_FIELDS:
-        old = getattr(before, name, None) if before else None
-        new = getattr(after, name, None) if after else None
-        if (old or None) != (new or None):
-            label = field_label(PersonalNote, name)
-            changes[name] = {
-                "label": label,
-                "old": _("(recorded)") if old else "",
-                "new": _("(changed)") if new else _("(erased)"),
-            }
-    return changes
-
-
-def _write_personal(
-    *, actor: User, person: Stakeholder, values: Mapping[str, Any]
-) -> PersonalNote | None:
-    unknown = set(values) - set(PERSONAL_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-    note = PersonalNote.objects.select_for_update().filter(stakeholder=person).first()
-    before = None
-    if note is not None:
-        before = PersonalNote(**{name: getattr(note, name) for name in PERSONAL_FIELDS})
-    else:
-        note = PersonalNote(stakeholder=person)
-    for name, value in values.items():
-        if name == "birthday":
-            note.birthday = value or None
-        else:
-            setattr(note, name, (value or "").strip())
-    if note.birthday and note.birthday > timezone.localdate():
-        raise ValidationError({"birthday": _("A birthday cannot be in the future.")})
-    changes = _personal_changes(before, None if note.is_empty else note)
-    if not changes:
-        return None if note.is_empty else note
-    if note.is_empty:
-        if note.pk is not None:
-            note.delete()
-        result = None
-    else:
-        note.full_clean()
-        note.save()
-        result = note
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=person,
-        root=person.account,
-        version=person.version,
-        changes=changes,
-    )
-    return result
-
-
 @transaction.atomic
 def personal_note_update(
     *, actor: User, stakeholder_id: int, values: Mapping[str, Any]
@@ -589,4 +438,4 @@ def personal_note_update(
     if not personal_notes_visible(user=actor, stakeholder=person):
         raise NotFoundError(_("Personal notes not found."))
     locked = _locked(actor=actor, stakeholder_id=stakeholder_id)
-    return _write_personal(actor=actor, person=locked, values=values)
+    return write_personal(actor=actor, person=locked, values=values)
