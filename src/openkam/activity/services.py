@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from openkam.accounts.models import Account
 from openkam.accounts.selectors import account_get
-from openkam.activity.files import content_type_for, max_upload_bytes, sanitise_filename
+from openkam.activity.attachments import check_files, store_files
 from openkam.activity.models import (
     Attachment,
     Interaction,
@@ -61,7 +61,6 @@ EDITABLE_FIELDS = (*FIELDS, *PARTICIPANT_FIELDS)
 _UNTRIMMED = {"summary", "outcome", "next_step", "transcript"}
 MAX_DURATION_MINUTES = 14 * 24 * 60  # a two-week exhibition is the longest contact we log
 MAX_FUTURE_DAYS = 2 * 365  # planned contacts; anything later is a typo in the year
-MAX_FILES_PER_UPLOAD = 20
 
 
 # --- Search index ------------------------------------------------------------------------
@@ -250,60 +249,6 @@ def _check_rules(interaction: Interaction) -> None:
         raise ValidationError(errors)
 
 
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    if len(files) > MAX_FILES_PER_UPLOAD:
-        raise ValidationError(
-            {"files": _("Attach at most %(n)s files at a time.") % {"n": MAX_FILES_PER_UPLOAD}}
-        )
-    limit = max_upload_bytes()
-    problems = []
-    for upload in files:
-        name = sanitise_filename(upload.name or "")
-        size = upload.size or 0
-        if size > limit:
-            problems.append(
-                _("%(name)s is %(size).1f MB; files can be at most %(max)s MB.")
-                % {"name": name, "size": size / 1024 / 1024, "max": limit // (1024 * 1024)}
-            )
-        elif size == 0:
-            problems.append(_("%(name)s is empty.") % {"name": name})
-    if problems:
-        raise ValidationError({"files": problems})
-
-
-def _store_files(
-    *, actor: User, interaction: Interaction, files: Sequence[UploadedFile]
-) -> list[Attachment]:
-    """Write the files and their rows; if anything fails half-way, remove what was written."""
-    saved: list[Attachment] = []
-    try:
-        for upload in files:
-            name = sanitise_filename(upload.name or "")
-            attachment = Attachment(
-                interaction=interaction,
-                original_name=name,
-                size=upload.size or 0,
-                content_type=content_type_for(name),
-                uploaded_by=actor,
-            )
-            attachment.file.save(name, upload, save=False)
-            saved.append(attachment)
-            attachment.full_clean()
-            attachment.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=attachment,
-                root=interaction.account,
-                changes=diff({}, snapshot(attachment, ("original_name", "size", "interaction"))),
-            )
-    except BaseException:
-        for attachment in saved:
-            attachment.file.delete(save=False)
-        raise
-    return saved
-
-
 # --- Interactions --------------------------------------------------------------------------
 
 
@@ -345,7 +290,7 @@ def interaction_create(
         created_by=actor,
     )
     _check_rules(interaction)
-    _check_files(files)
+    check_files(files)
     interaction.full_clean()
     interaction.save()
     interaction.our_participants.set(ours)
@@ -358,7 +303,7 @@ def interaction_create(
         version=interaction.version,
         changes=diff({}, _snapshot(interaction)),
     )
-    _store_files(actor=actor, interaction=interaction, files=files)
+    store_files(actor=actor, interaction=interaction, files=files)
     _index(interaction)
     return interaction
 
@@ -494,8 +439,8 @@ def attachments_add(
         raise ForbiddenError(_("Your role cannot attach files."))
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})
-    _check_files(files)
-    saved = _store_files(actor=actor, interaction=interaction, files=files)
+    check_files(files)
+    saved = store_files(actor=actor, interaction=interaction, files=files)
     _index(interaction)
     return saved
 
