@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from openkam.revenue.selectors_analytics import (
+from openkam.revenue.analytics_sql import (
     Conversion,
     DateRange,
     _bucket_sql,
