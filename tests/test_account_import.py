@@ -22,6 +22,7 @@ from openkam.imports.engine import run_import
 from openkam.imports.models import ImportBatch, ImportStatus
 from openkam.revenue.models import Customer
 from openkam.search.models import SearchDocument
+from openkam.search.selectors import search
 from openkam.users.models import Role
 from tests.factories import AccountFactory, UserFactory
 from tests.factories_people_import import (
@@ -177,6 +178,25 @@ def test_every_created_account_is_audited_and_searchable(head, kam, tmp_path):
         expected.body,
         expected.url,
     )
+
+
+def test_the_search_finds_imported_accounts_at_once_and_a_renamed_one_by_its_new_name(
+    head, kam, tmp_path
+):
+    # The import writes documents set-based (SQLite: one statement per slice, which the
+    # full-text triggers index like any other insert or update).
+    _import(write_csv(tmp_path, NORWEGIAN), head)
+    found = search(user=head, query="Fjellvind")
+    assert [hit.title for hit in found.items] == ["Fjellvind AS"]
+    assert [hit.title for hit in search(user=kam, query="Havbris Sverige").items] == [
+        "Havbris Sverige AB"
+    ]
+    renamed = NORWEGIAN.replace("Fjellvind AS;998877665", "Fjellvind Holding AS;998877665")
+    assert _import(write_csv(tmp_path, renamed, name="renamed.csv"), head).ok
+    assert [hit.title for hit in search(user=head, query="Holding").items] == [
+        "Fjellvind Holding AS"
+    ]
+    assert SearchDocument.objects.filter(kind="account").count() == 3
 
 
 def test_a_reimport_updates_changed_accounts_bumps_their_version_and_audits_it(

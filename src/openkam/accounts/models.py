@@ -42,9 +42,9 @@ class Account(VersionedModel):
 
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=250, blank=True)
-    registration_number = models.CharField(
-        _("registration number"), max_length=50, blank=True, db_index=True
-    )
+    # No index of its own: lookups go by country and number (the unique constraint's index);
+    # the account import reads every number once into memory instead.
+    registration_number = models.CharField(_("registration number"), max_length=50, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=50, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
@@ -70,6 +70,7 @@ class Account(VersionedModel):
         verbose_name=_("owner (KAM)"),
         on_delete=models.PROTECT,
         related_name="owned_accounts",
+        db_index=False,  # the (owner, name) index below serves look-ups by owner
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -127,12 +128,17 @@ class AccountTeamMember(TimeStampedModel):
         "delete": _("removed %(target)s from the team"),
     }
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team")
+    # No index of their own: the unique (account, user) and the (user, account) indexes
+    # serve look-ups by either (each index is one more write per team member).
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="team", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("team member"),
         on_delete=models.PROTECT,
         related_name="account_memberships",
+        db_index=False,
     )
     team_role = models.CharField(
         _("team role"), max_length=30, choices=TeamRole.choices, default=TeamRole.OTHER

@@ -65,7 +65,10 @@ class AuditEntry(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.BigIntegerField()
     target_repr = models.CharField(max_length=300)
-    root_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (root_type, root_id, -at) index below starts with it.
+    root_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     root_id = models.BigIntegerField()
     version = models.PositiveIntegerField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
