@@ -388,6 +388,9 @@ def test_the_command_imports_accounts_as_the_named_user(head, kam, tmp_path):
     )
     assert "Firmanavn" in out.getvalue()
     assert "new: 3, changed: 0, unchanged: 0" in out.getvalue()
+    # An account list is rows, and has no amounts or dates whose format would matter.
+    assert "Imported 3 rows." in out.getvalue()
+    assert "decimal" not in out.getvalue()
     assert Account.objects.count() == 3
     batch = ImportBatch.objects.get()
     assert (batch.kind, batch.status, batch.created_by) == (
@@ -424,6 +427,9 @@ def test_the_head_imports_accounts_through_the_pages(
     assert response["Location"] == reverse("imports:detail", args=[batch.pk])
     page = text(client.get(response["Location"]))
     assert 'value="name" selected' in page  # Firmanavn recognised
+    # Nothing to ask about dates or decimal commas in an account list.
+    assert 'name="date_format"' not in page
+    assert 'name="decimal_style"' not in page
     data = {
         f"column_{i}": name
         for i, name in enumerate(
@@ -454,6 +460,10 @@ def test_the_head_imports_accounts_through_the_pages(
     assert batch.status == ImportStatus.SUCCEEDED
     assert Account.objects.count() == 3
     assert Account.objects.get(name="Havbris AS").owner == kam
+    page = text(client.get(reverse("imports:detail", args=[batch.pk])))
+    assert "3 rows imported." in page
+    assert "lines imported" not in page
+    assert "decimal point" not in page
 
 
 def test_a_kam_sees_no_account_import(kam, client_for):

@@ -95,6 +95,11 @@ class MappingForm(forms.Form):
             self.option_names.append(name)
         self.initial.setdefault("date_format", plan.date_format)
         self.initial.setdefault("decimal_style", plan.decimal_style)
+        # A kind without dates or amounts is not asked how the file writes them.
+        if not target.reads_dates:
+            del self.fields["date_format"]
+        if not target.reads_numbers:
+            del self.fields["decimal_style"]
         self.initial.setdefault("encoding", plan.encoding)
         self.initial.setdefault("delimiter", plan.delimiter)
 
@@ -119,8 +124,8 @@ class MappingForm(forms.Form):
         }
         return ImportSettings(
             columns=columns,
-            date_format=data.get("date_format") or "",
-            decimal_style=data.get("decimal_style") or "",
+            date_format=data.get("date_format") or "" if "date_format" in self.fields else "",
+            decimal_style=data.get("decimal_style") or "" if "decimal_style" in self.fields else "",
             encoding=data.get("encoding") or "",
             delimiter=data.get("delimiter") or "",
             sheet=self.plan.sheet,

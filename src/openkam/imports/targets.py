@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 
 from openkam.core.errors import NotFoundError
-from openkam.imports.mapping import FieldSpec, MappingProblem
+from openkam.imports.mapping import DATE, DECIMAL, FieldSpec, MappingProblem
 
 if TYPE_CHECKING:
     from openkam.imports.engine import Plan, RowError
@@ -106,6 +106,20 @@ class Target(ABC):
     @property
     def text_fields(self) -> Sequence[str]:
         return [spec.name for spec in self.fields if spec.kind in ("text", "code")]
+
+    @property
+    def reads_dates(self) -> bool:
+        """Whether the file's date format matters (a field of this kind is a date)."""
+        return any(spec.kind == DATE for spec in self.fields)
+
+    @property
+    def reads_numbers(self) -> bool:
+        """Whether the decimal style matters (a field of this kind is a decimal number)."""
+        return any(spec.kind == DECIMAL for spec in self.fields)
+
+    # What one data row of this kind's file is, for reports: "lines" of an ERP export,
+    # "rows" of any other file.
+    counts_lines: bool = False
 
 
 _TARGETS: dict[str, Target] = {}

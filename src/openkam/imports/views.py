@@ -6,6 +6,8 @@ dry run run in the background (django.tasks); the page polls the batch with htmx
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from openkam.imports.mapping import describe
 from openkam.imports.models import ImportBatch, ImportStatus
 from openkam.imports.progress import progress_read
 from openkam.imports.readers import FileProblem, delimiter_label, encoding_label
-from openkam.imports.targets import get_target
+from openkam.imports.targets import Target, get_target
 from openkam.imports.values import COMMA, date_format_label
 
 SHOWN_ERRORS = 200
@@ -85,16 +87,7 @@ def _context(batch: ImportBatch, plan: Plan | None = None) -> dict[str, object]:
         "target": target,
         "confirmed": bool(mapping.get("confirmed")),
         "mapping_rows": describe(columns, target.fields),
-        "reading": {
-            "encoding": encoding_label(mapping["encoding"]) if mapping.get("encoding") else "",
-            "delimiter": delimiter_label(mapping["delimiter"]) if mapping.get("delimiter") else "",
-            "date_format": date_format_label(mapping["date_format"])
-            if mapping.get("date_format")
-            else "",
-            "decimal": _("decimal comma")
-            if mapping.get("decimal_style") == COMMA
-            else _("decimal point"),
-        },
+        "reading": _reading(mapping, target),
         "summary_lines": target.summary_lines(batch.summary) if batch.summary else [],
         "errors": batch.errors[:SHOWN_ERRORS],
         "more_errors": max(0, batch.error_count - SHOWN_ERRORS),
@@ -104,6 +97,23 @@ def _context(batch: ImportBatch, plan: Plan | None = None) -> dict[str, object]:
         "start_form": StartForm(),
         "plan": plan,
     }
+
+
+def _reading(mapping: dict[str, Any], target: Target) -> list[str]:
+    """How the file was read, in the terms this kind of file needs (an account list is not
+    read with a date format or a decimal style)."""
+    parts = []
+    if mapping.get("encoding"):
+        parts.append(encoding_label(mapping["encoding"]))
+    if mapping.get("delimiter"):
+        parts.append(_("delimiter %(d)s") % {"d": delimiter_label(mapping["delimiter"])})
+    if mapping.get("date_format") and target.reads_dates:
+        parts.append(_("dates %(f)s") % {"f": date_format_label(mapping["date_format"])})
+    if target.reads_numbers:
+        parts.append(
+            _("decimal comma") if mapping.get("decimal_style") == COMMA else _("decimal point")
+        )
+    return parts
 
 
 @require_GET

@@ -21,6 +21,7 @@ class RevenueTarget(Target):
     kind = ImportKind.ORDERS
     label = gettext_lazy("Revenue (order or invoice lines)")
     fields = FIELDS
+    counts_lines = True
     options = (
         OptionSpec(
             "source",

@@ -252,9 +252,10 @@ class Command(BaseCommand):
         if unmapped:
             self.stdout.write(_("Not imported: %(columns)s") % {"columns": ", ".join(unmapped)})
         formats = []
-        if plan.date_format:
+        # Only the formats this kind of file is read with (an account list has no amounts).
+        if plan.date_format and plan.target.reads_dates:
             formats.append(_("dates %(format)s") % {"format": date_format_label(plan.date_format)})
-        if plan.decimal_style:
+        if plan.decimal_style and plan.target.reads_numbers:
             formats.append(
                 _("decimal comma") if plan.decimal_style == COMMA else _("decimal point")
             )
@@ -356,13 +357,25 @@ class Command(BaseCommand):
         rate = int(result.rows_read / result.seconds) if result.seconds else 0
         count = result.rows_imported
         if result.dry_run and result.ok:
-            headline = ngettext(
-                "Dry run: %(rows)s line would be imported; nothing was written.",
-                "Dry run: %(rows)s lines would be imported; nothing was written.",
-                count,
+            headline = (
+                ngettext(
+                    "Dry run: %(rows)s line would be imported; nothing was written.",
+                    "Dry run: %(rows)s lines would be imported; nothing was written.",
+                    count,
+                )
+                if target.counts_lines
+                else ngettext(
+                    "Dry run: %(rows)s row would be imported; nothing was written.",
+                    "Dry run: %(rows)s rows would be imported; nothing was written.",
+                    count,
+                )
             )
         elif result.ok:
-            headline = ngettext("Imported %(rows)s line.", "Imported %(rows)s lines.", count)
+            headline = (
+                ngettext("Imported %(rows)s line.", "Imported %(rows)s lines.", count)
+                if target.counts_lines
+                else ngettext("Imported %(rows)s row.", "Imported %(rows)s rows.", count)
+            )
         else:
             headline = _("Refused after reading the file; the database is unchanged.")
         self.stdout.write(headline % {"rows": _n(result.rows_imported)})
