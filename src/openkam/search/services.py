@@ -45,14 +45,21 @@ def _with_parts(title: str, body: str) -> str:
     return f"{body}\n{' '.join(sorted(parts))}"
 
 
+def search_text(title: str, body: str) -> tuple[str, str]:
+    """The title and body a document is stored with (cleaned, cut, compound words' parts
+    added): bulk writers store exactly what search_documents_upsert would."""
+    title = _clean(title, 300) or "—"
+    return title, _clean(_with_parts(title, _clean(body, MAX_BODY_CHARS)), MAX_BODY_CHARS + 20_000)
+
+
 def _document(data: DocumentData) -> SearchDocument:
-    title = _clean(data.title, 300) or "—"
+    title, body = search_text(data.title, data.body)
     return SearchDocument(
         kind=data.kind,
         object_id=data.object_id,
         account_id=data.account_id,
         title=title,
-        body=_clean(_with_parts(title, _clean(data.body, MAX_BODY_CHARS)), MAX_BODY_CHARS + 20_000),
+        body=body,
         url=data.url[:500],
         date=data.date,
     )

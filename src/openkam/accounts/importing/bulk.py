@@ -24,7 +24,7 @@ from psycopg.types.json import set_json_dumps
 from openkam.core.models import AuditEntry
 from openkam.search.models import SearchDocument
 from openkam.search.registry import DocumentData
-from openkam.search.services import MAX_BODY_CHARS
+from openkam.search.services import search_text
 
 AUDIT_COLUMNS = (
     "at",
@@ -233,8 +233,7 @@ class Bulk:
                 d.kind,
                 d.object_id,
                 d.account_id,
-                (d.title or "").replace("\x00", " ")[:300] or "—",
-                (d.body or "").replace("\x00", " ")[:MAX_BODY_CHARS],
+                *search_text(d.title, d.body),
                 d.url[:500],
                 d.date,
                 stamp,
