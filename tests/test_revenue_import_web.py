@@ -183,6 +183,22 @@ def test_an_unreadable_upload_is_refused_on_the_form(head, client_for):
     assert ImportBatch.objects.count() == 0
 
 
+def test_a_file_over_the_import_size_limit_is_refused_on_the_form_and_the_api(
+    head, client_for, api_for, settings
+):
+    settings.KAM_IMPORT_MAX_MB = 1
+    big = "Nr,Dag,Kunde,Total\n" + "1,2026-01-15,C-1,5\n" * 60_000  # about 1.2 MB
+    response = _upload(client_for(head), big, name="big.csv")
+    assert response.status_code == 200
+    assert "big.csv is 1.1 MB; an import takes files of at most 1 MB." in text(response)
+    answer = api_for(head).post(
+        "/api/v1/imports", {"file": SimpleUploadedFile("big.csv", big.encode("utf-8"))}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "file"
+    assert ImportBatch.objects.count() == 0
+
+
 def test_the_progress_bar_polls_while_running_and_reloads_when_done(head, client_for):
     client = client_for(head)
     _upload(client, CSV)

@@ -276,6 +276,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KAM_ATTACHMENT_MAX_MB = env_int("KAM_ATTACHMENT_MAX_MB", 25, minimum=1)
+KAM_IMPORT_MAX_MB = env_int("KAM_IMPORT_MAX_MB", 512, minimum=1)
 
 # --- E-mail --------------------------------------------------------------------------------
 # Django 6.1's MAILERS; the environment keeps the familiar EMAIL_* names.

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -114,6 +115,14 @@ def batch_upload(
     target = get_target(kind)
     import_require(user=actor, kind=kind)
     name = Path(upload.name or "upload").name
+    limit = int(settings.KAM_IMPORT_MAX_MB)
+    if (upload.size or 0) > limit * 1024 * 1024:
+        raise ValidationError(
+            {
+                "file": _("%(name)s is %(size).1f MB; an import takes files of at most %(max)s MB.")
+                % {"name": name, "size": (upload.size or 0) / 1024 / 1024, "max": limit}
+            }
+        )
     batch = ImportBatch(
         kind=target.kind,
         status=ImportStatus.UPLOADED,
