@@ -167,6 +167,18 @@ def test_marking_a_person_as_left_keeps_them_and_their_history(kam, account):
     assert (person.status, person.left_on) == ("active", None)
 
 
+def test_the_search_document_says_a_person_left_and_no_longer_once_they_are_back(kam, account):
+    person = _create(kam, account)
+
+    def body() -> str:
+        return SearchDocument.objects.get(kind="stakeholder", object_id=person.pk).body
+
+    services.stakeholder_mark_left(actor=kam, stakeholder_id=person.pk)
+    assert "left the company" in body()
+    services.stakeholder_reactivate(actor=kam, stakeholder_id=person.pk)
+    assert "left the company" not in body()
+
+
 def test_a_leaving_date_in_the_future_is_refused(kam, account):
     person = _create(kam, account)
     with pytest.raises(ValidationError):

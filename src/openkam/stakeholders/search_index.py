@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from openkam.search.registry import DocumentData, register
-from openkam.stakeholders.models import Stakeholder
+from openkam.stakeholders.models import Stakeholder, StakeholderStatus
 
 
 def stakeholder_document(person: Stakeholder) -> DocumentData:
@@ -21,7 +21,7 @@ def stakeholder_document(person: Stakeholder) -> DocumentData:
             person.phone,
             person.mobile,
             person.get_buying_role_display() if person.buying_role else "",
-            str(_("left the company")) if person.status == "left" else "",
+            str(_("left the company")) if person.status == StakeholderStatus.LEFT else "",
         )
         if part
     )

@@ -346,8 +346,32 @@ def stakeholder_mark_left(
         )
     if person.status == StakeholderStatus.LEFT and person.left_on == left_on:
         return person
+    return _change_state(actor=actor, person=person, status=StakeholderStatus.LEFT, left_on=left_on)
+
+
+@transaction.atomic
+def stakeholder_reactivate(
+    *, actor: User, stakeholder_id: int, expected_version: int | None = None
+) -> Stakeholder:
+    """Undo "left the company" (recorded by mistake, or the person came back)."""
+    person = _locked(actor=actor, stakeholder_id=stakeholder_id)
+    _check_version(person, expected_version)
+    if person.status == StakeholderStatus.ACTIVE:
+        return person
+    return _change_state(actor=actor, person=person, status=StakeholderStatus.ACTIVE, left_on=None)
+
+
+def _change_state(
+    *,
+    actor: User,
+    person: Stakeholder,
+    status: StakeholderStatus,
+    left_on: datetime.date | None,
+) -> Stakeholder:
+    """Active or left: a new version, an audit entry, and the search document (which says
+    whether the person left) written again."""
     before = snapshot(person, STATE_FIELDS)
-    person.status = StakeholderStatus.LEFT
+    person.status = status
     person.left_on = left_on
     person.full_clean()
     changes = diff(before, snapshot(person, STATE_FIELDS))
@@ -361,32 +385,6 @@ def stakeholder_mark_left(
         changes=changes,
     )
     _index(person)
-    return person
-
-
-@transaction.atomic
-def stakeholder_reactivate(
-    *, actor: User, stakeholder_id: int, expected_version: int | None = None
-) -> Stakeholder:
-    """Undo "left the company" (recorded by mistake, or the person came back)."""
-    person = _locked(actor=actor, stakeholder_id=stakeholder_id)
-    _check_version(person, expected_version)
-    if person.status == StakeholderStatus.ACTIVE:
-        return person
-    before = snapshot(person, STATE_FIELDS)
-    person.status = StakeholderStatus.ACTIVE
-    person.left_on = None
-    person.full_clean()
-    changes = diff(before, snapshot(person, STATE_FIELDS))
-    _save_version(person, ["status", "left_on"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=person,
-        root=person.account,
-        version=person.version,
-        changes=changes,
-    )
     return person
 
 
