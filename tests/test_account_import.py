@@ -284,6 +284,19 @@ def test_a_dry_run_counts_everything_and_writes_nothing(head, kam, tmp_path):
 # --- row errors ----------------------------------------------------------------------------
 
 
+def test_a_nul_character_in_a_name_is_a_row_error_and_the_other_rows_wait(head, kam, tmp_path):
+    text = "Name,Country,Owner\nGood AS,NO,kam\nBro\x00ken AS,NO,kam\n"
+    result = _import(write_csv(tmp_path, text), head)
+    assert not result.ok
+    assert [(row, column, value) for row, column, value, _reason in reasons(result)] == [
+        (3, "Name", "Bro\u2400ken AS")
+    ]
+    assert Account.objects.count() == 0
+    skipped = _import(write_csv(tmp_path, text), head, accept_skipping_errors=True)
+    assert skipped.ok
+    assert list(Account.objects.values_list("name", flat=True)) == ["Good AS"]
+
+
 def test_each_bad_value_is_reported_with_row_column_value_and_reason(head, kam, tmp_path):
     AccountFactory(name="Taken AS", country="NO", registration_number="111222333", owner=kam)
     AccountFactory(name="Twin AS", country="SE", owner=kam)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from openkam.imports.readers import FileProblem
 from openkam.revenue.models import Customer, DailyRevenue, RevenueLine
 from tests.factories_revenue import import_file, net_total, plan, write_export
 
@@ -134,3 +135,31 @@ def test_blank_lines_are_skipped_and_counted(tmp_path):
     assert result.ok
     assert result.blank_rows == 2
     assert result.rows_imported == 2
+
+
+def test_a_nul_character_deep_in_the_file_is_a_row_error_naming_row_and_column(tmp_path):
+    # Past the sniffed start of the file, where only the rows themselves can tell.
+    filler = "".join(f"{3000 + i},2026-01-17,C-3,1,1.00\n" for i in range(20000))
+    path = write_export(tmp_path, GOOD + filler + "9999,2026-01-17,C-\x009,1,1.00\n")
+    result = import_file(path)
+    assert result.refused
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(20004, "Customer", "C-␀9")]
+    assert "NUL character" in result.errors[0].reason
+    assert RevenueLine.objects.count() == 0
+    skipped = import_file(path, accept_skipping_errors=True)
+    assert skipped.ok
+    assert (skipped.rows_read, skipped.rows_imported, skipped.blank_rows) == (20003, 20002, 0)
+
+
+def test_a_nul_character_in_a_column_that_is_not_imported_does_no_harm(tmp_path):
+    text = "Invoice,Date,Customer,Quantity,Price,Remark\n1001,2026-01-15,C-1,2,10.00,a\x00b\n"
+    result = import_file(write_export(tmp_path, text), columns={"Remark": ""})
+    assert result.ok, result.errors
+    assert result.rows_imported == 1
+
+
+def test_a_binary_file_named_csv_is_refused_as_not_text(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200))
+    with pytest.raises(FileProblem, match=r"not a text \(CSV\) file"):
+        plan(path)

@@ -223,8 +223,43 @@ def _preview(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    # The report itself is stored as text: a NUL shows as the symbol for it.
+    text = str(value).replace("\x00", "\u2400")
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _nul_rows(
+    chunk: list[list[Any]], first_row: int, plan: Plan
+) -> tuple[list[list[Any]], list[RowError]]:
+    """Rows with a NUL character in a mapped column, as row errors, and the chunk with those
+    rows blanked. PostgreSQL cannot store the character in text (the import would fail
+    without saying where), and on SQLite it would cut the value short in most readers; it is
+    a sign of a damaged file. One C-speed scan of the chunk's text when there is none."""
+    try:
+        if "\x00" not in "\x1f".join(itertools.chain.from_iterable(chunk)):
+            return chunk, []
+    except TypeError:  # spreadsheet cells (numbers, dates): XML cannot hold the character
+        return chunk, []
+    header, errors = plan.header, list[RowError]()
+    mapped = sorted(i for i in plan.index.values())
+    cleaned = list(chunk)
+    for offset, row in enumerate(chunk):
+        bad = [i for i in mapped if i < len(row) and "\x00" in row[i]]
+        if bad:
+            errors.extend(
+                RowError(
+                    first_row + offset,
+                    header[i] if i < len(header) else "",
+                    _preview(row[i]),
+                    _(
+                        "contains a NUL character (code 0), which cannot be stored: the file "
+                        "may be damaged; remove the character or export the file again"
+                    ),
+                )
+                for i in bad
+            )
+            cleaned[offset] = []  # skipped as a blank row; counted below as refused
+    return cleaned, errors
 
 
 # --- Planning ------------------------------------------------------------------------------
@@ -449,9 +484,18 @@ def run_import(
                 if table.header != plan.header:
                     raise FileProblem(_("The file's header changed since it was mapped."))
                 writer = plan.target.writer(plan=plan, batch_id=batch_id, dry_run=dry_run)
+                refused_rows = 0  # rows blanked for a NUL character: not blank rows
                 try:
                     for chunk, first_row in _chunks(table, plan):
+                        unreadable: list[RowError] = []
+                        if table.nul_seen:
+                            chunk, unreadable = _nul_rows(chunk, first_row, plan)
                         outcome = writer.write_chunk(chunk, first_row)
+                        if unreadable:
+                            outcome.errors = sorted(
+                                [*unreadable, *outcome.errors], key=lambda e: e.row
+                            )
+                        refused_rows += len({e.row for e in unreadable})
                         result.rows_read += len(chunk)
                         rows_with_errors = {e.row for e in outcome.errors}
                         result.rows_skipped += len(rows_with_errors)
@@ -468,7 +512,7 @@ def run_import(
                     summary = writer.finish()
                 finally:
                     writer.close()
-            result.blank_rows = int(summary.pop("blank_rows", 0))
+            result.blank_rows = int(summary.pop("blank_rows", 0)) - refused_rows
             result.rows_read -= result.blank_rows
             result.rows_imported = int(summary.pop("rows_written", 0))
             result.summary = summary
