@@ -238,13 +238,13 @@ def _nul_rows(
     try:
         if "\x00" not in "\x1f".join(itertools.chain.from_iterable(chunk)):
             return chunk, []
-    except TypeError:  # spreadsheet cells (numbers, dates): XML cannot hold the character
-        return chunk, []
+    except TypeError:  # spreadsheet cells (numbers, dates): each text cell is looked at
+        pass
     header, errors = plan.header, list[RowError]()
     mapped = sorted(i for i in plan.index.values())
     cleaned = list(chunk)
     for offset, row in enumerate(chunk):
-        bad = [i for i in mapped if i < len(row) and "\x00" in row[i]]
+        bad = [i for i in mapped if i < len(row) and isinstance(row[i], str) and "\x00" in row[i]]
         if bad:
             errors.extend(
                 RowError(
