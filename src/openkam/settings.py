@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openkam.users.middleware.LoginRequiredMiddleware",
     "openkam.users.middleware.UserLanguageMiddleware",
+    # Before anything reads a request body (CSRF's process_view reads the form).
+    "openkam.web.middleware.UploadSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
