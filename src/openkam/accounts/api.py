@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from openkam.accounts import selectors, services
+from openkam.accounts import selectors, services, team_services, tier_services
 from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier, TierChangeRequest
 from openkam.api.pagination import PageParams, paginate
 from openkam.core.audit import audit_entries_for
@@ -328,7 +328,7 @@ def list_team(request: HttpRequest, account_id: int, params: Query[PageParams]) 
 def add_team_member(
     request: HttpRequest, account_id: int, payload: TeamMemberIn
 ) -> Status[AccountTeamMember]:
-    member = services.account_team_member_add(
+    member = team_services.account_team_member_add(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
         user=payload.user_id,
@@ -344,7 +344,7 @@ def add_team_member(
 def update_team_member(
     request: HttpRequest, account_id: int, member_id: int, payload: TeamMemberPatch
 ) -> AccountTeamMember:
-    return services.account_team_member_update(
+    return team_services.account_team_member_update(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
         member_id=member_id,
@@ -357,7 +357,7 @@ def update_team_member(
     "/{account_id}/team/{member_id}", response={204: None}, summary="Remove a team member"
 )
 def remove_team_member(request: HttpRequest, account_id: int, member_id: int) -> Status[None]:
-    services.account_team_member_remove(
+    team_services.account_team_member_remove(
         actor=request.user,  # type: ignore[arg-type]
         account_id=account_id,
         member_id=member_id,
@@ -379,7 +379,7 @@ def list_tier_requests(request: HttpRequest, params: Query[PageParams]) -> dict[
 def decide_tier_request(
     request: HttpRequest, request_id: int, payload: TierDecisionIn
 ) -> TierChangeRequest:
-    return services.tier_request_decide(
+    return tier_services.tier_request_decide(
         actor=request.user,  # type: ignore[arg-type]
         request_id=request_id,
         approve=payload.approve,

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openkam.accounts import selectors, services
+from openkam.accounts import selectors, services, team_services, tier_services
 from openkam.accounts.forms import (
     AccountFilterForm,
     AccountForm,
@@ -306,7 +306,7 @@ def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TeamMemberForm(request.POST, account=account)
     if form.is_valid():
         try:
-            member = services.account_team_member_add(
+            member = team_services.account_team_member_add(
                 actor=request.user,  # type: ignore[arg-type]
                 account_id=account.pk,
                 user=form.cleaned_data["user"],
@@ -330,7 +330,7 @@ def team_update(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpRespon
     form = TeamMemberEditForm(request.POST)
     if form.is_valid():
         try:
-            services.account_team_member_update(
+            team_services.account_team_member_update(
                 actor=request.user,  # type: ignore[arg-type]
                 account_id=account.pk,
                 member_id=member_id,
@@ -352,7 +352,7 @@ def team_update(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpRespon
 def team_remove(request: HtmxHttpRequest, pk: int, member_id: int) -> HttpResponse:
     account = _team_account(request, pk)
     try:
-        services.account_team_member_remove(
+        team_services.account_team_member_remove(
             actor=request.user,  # type: ignore[arg-type]
             account_id=account.pk,
             member_id=member_id,
@@ -386,7 +386,7 @@ def tier_request_decide(request: HtmxHttpRequest, request_id: int) -> HttpRespon
     note = form.cleaned_data["note"] if form.is_valid() else ""
     approve = request.POST.get("decision") == "approve"
     try:
-        decided = services.tier_request_decide(
+        decided = tier_services.tier_request_decide(
             actor=request.user,  # type: ignore[arg-type]
             request_id=request_id,
             approve=approve,

@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from openkam.accounts.api import HistoryOut
 from openkam.accounts.selectors import account_can_edit, account_get
-from openkam.activity import selectors, services
+from openkam.activity import selectors, services, timeline_selectors
 from openkam.activity.files import served_content_type
 from openkam.activity.models import Attachment, Interaction, InteractionKind, TimelineEvent
 from openkam.api.pagination import PageParams, paginate
@@ -217,13 +217,15 @@ def _event_out(event: TimelineEvent) -> dict[str, Any]:
 
 def _timeline_page(
     request: HttpRequest,
-    rows: selectors.TimelineRows,
+    rows: timeline_selectors.TimelineRows,
     params: TimelineParams,
     editable: bool | None,
 ) -> dict[str, Any]:
     total = rows.count()
     page = list(rows[params.offset : params.offset + params.limit])
-    entries = selectors.timeline_entries(user=request.user, rows=page, account_editable=editable)
+    entries = timeline_selectors.timeline_entries(
+        user=request.user, rows=page, account_editable=editable
+    )
     items = []
     for entry in entries:
         if entry.interaction is not None:
@@ -244,8 +246,8 @@ def _timeline_page(
     return {"items": items, "total": total, "limit": params.limit, "offset": params.offset}
 
 
-def _filters(params: TimelineParams) -> selectors.TimelineFilters:
-    return selectors.TimelineFilters(
+def _filters(params: TimelineParams) -> timeline_selectors.TimelineFilters:
+    return timeline_selectors.TimelineFilters(
         type=params.type, person=params.person, since=params.since, until=params.until
     )
 
@@ -262,13 +264,13 @@ def list_interactions(
     request: HttpRequest, account_id: int, params: Query[InteractionFilterParams]
 ) -> dict[str, Any]:
     account = account_get(user=request.user, account_id=account_id)
-    filters = selectors.TimelineFilters(
+    filters = timeline_selectors.TimelineFilters(
         type=params.kind or "",
         person=f"s{params.stakeholder_id}" if params.stakeholder_id else "",
         since=params.since,
         until=params.until,
     )
-    qs = selectors.account_interactions(account=account, filters=filters)
+    qs = timeline_selectors.account_interactions(account=account, filters=filters)
     return paginate(qs, params)
 
 
@@ -448,7 +450,9 @@ def account_timeline(
     request: HttpRequest, account_id: int, params: Query[TimelineParams]
 ) -> dict[str, Any]:
     account = account_get(user=request.user, account_id=account_id)
-    rows = selectors.timeline_rows(user=request.user, filters=_filters(params), account=account)
+    rows = timeline_selectors.timeline_rows(
+        user=request.user, filters=_filters(params), account=account
+    )
     editable = account_can_edit(user=request.user, account=account)
     return _timeline_page(request, rows, params, editable)
 
@@ -462,7 +466,7 @@ def stakeholder_timeline(
     request: HttpRequest, stakeholder_id: int, params: Query[TimelineParams]
 ) -> dict[str, Any]:
     stakeholder = stakeholder_get(user=request.user, stakeholder_id=stakeholder_id)
-    rows = selectors.timeline_rows(
+    rows = timeline_selectors.timeline_rows(
         user=request.user, filters=_filters(params), stakeholder=stakeholder
     )
     return _timeline_page(request, rows, params, None)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from openkam.accounts.models import Account
 from openkam.activity.files import max_upload_bytes
 from openkam.activity.models import Interaction, InteractionKind
-from openkam.activity.selectors import EVENTS, account_people
+from openkam.activity.selectors import account_people
+from openkam.activity.timeline_selectors import EVENTS
 from openkam.stakeholders.models import Stakeholder, StakeholderStatus
 from openkam.users.models import User
 from openkam.users.selectors import users_for_teams

@@ -1,10 +1,11 @@
-"""Writes to interactions, their attachments and the timeline. Every rule about who may log,
-change or delete what lives here.
+"""Writes to interactions and their attachments. Every rule about who may log, change or
+delete what lives here.
 
 Anyone who may see an account logs interactions on it (the head, its KAMs, its specialists);
 the person who logged one and the account's editors change or delete it. Each service runs in
 one transaction, validates with `full_clean()`, audits on the account's history and keeps the
-search index in step.
+search index in step (`search_index.index_interaction`). Other apps' events on the timeline
+are written by `timeline_services`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,25 +25,38 @@ from django.utils.translation import ngettext
 from openkam.accounts.models import Account
 from openkam.accounts.selectors import account_get
 from openkam.activity.attachments import check_files, store_files
-from openkam.activity.models import (
-    Attachment,
-    Interaction,
-    InteractionKind,
-    TimelineEvent,
-)
+from openkam.activity.models import Attachment, Interaction, InteractionKind
+from openkam.activity.search_index import index_interaction
 from openkam.activity.selectors import (
     attachment_get,
     interaction_can_edit,
     interaction_can_log,
     interaction_get,
 )
+from openkam.activity.timeline_services import timeline_event_record
 from openkam.core.audit import audit_record, diff, snapshot
 from openkam.core.errors import ConflictError, ForbiddenError
 from openkam.core.models import AuditAction, AuditEntry
-from openkam.search.services import search_document_delete, search_document_upsert
+from openkam.search.services import search_document_delete
 from openkam.stakeholders.models import Stakeholder
 from openkam.stakeholders.selectors import account_stakeholders
 from openkam.users.models import Role, User
+
+# `timeline_event_record` answers here too: the tests reach it through this module.
+__all__ = [
+    "EDITABLE_FIELDS",
+    "FIELDS",
+    "MAX_DURATION_MINUTES",
+    "MAX_FUTURE_DAYS",
+    "PARTICIPANT_FIELDS",
+    "attachment_delete",
+    "attachments_add",
+    "interaction_create",
+    "interaction_delete",
+    "interaction_next_step_done",
+    "interaction_update",
+    "timeline_event_record",
+]
 
 FIELDS = (
     "kind",
@@ -61,41 +74,6 @@ EDITABLE_FIELDS = (*FIELDS, *PARTICIPANT_FIELDS)
 _UNTRIMMED = {"summary", "outcome", "next_step", "transcript"}
 MAX_DURATION_MINUTES = 14 * 24 * 60  # a two-week exhibition is the longest contact we log
 MAX_FUTURE_DAYS = 2 * 365  # planned contacts; anything later is a typo in the year
-
-
-# --- Search index ------------------------------------------------------------------------
-
-
-def interaction_search_body(interaction: Interaction) -> str:
-    """What finds an interaction: its texts, the people in it and the names of its files."""
-    people = [str(u) for u in interaction.our_participants.all()]
-    people += [s.full_name for s in interaction.their_participants.all()]
-    files = [a.original_name for a in interaction.attachments.all()]
-    parts = [
-        interaction.summary,
-        interaction.outcome,
-        interaction.next_step,
-        " ".join(people),
-        " ".join(files),
-        interaction.transcript,
-    ]
-    return "\n".join(part for part in parts if part)
-
-
-def interaction_search_title(interaction: Interaction) -> str:
-    return f"{interaction.subject} ({interaction.get_kind_display()}, {interaction.account.name})"
-
-
-def _index(interaction: Interaction) -> None:
-    search_document_upsert(
-        kind="interaction",
-        object_id=interaction.pk,
-        account_id=interaction.account_id,
-        title=interaction.subject,
-        body=interaction_search_body(interaction),
-        url=reverse("activity:interaction_detail", args=[interaction.pk]),
-        date=timezone.localdate(interaction.occurred_at),
-    )
 
 
 # --- Audit helpers -------------------------------------------------------------------------
@@ -304,7 +282,7 @@ def interaction_create(
         changes=diff({}, _snapshot(interaction)),
     )
     store_files(actor=actor, interaction=interaction, files=files)
-    _index(interaction)
+    index_interaction(interaction)
     return interaction
 
 
@@ -369,7 +347,7 @@ def interaction_update(
             version=interaction.version,
             changes=field_changes,
         )
-        _index(interaction)
+        index_interaction(interaction)
     return interaction
 
 
@@ -441,7 +419,7 @@ def attachments_add(
         raise ValidationError({"files": _("Choose at least one file.")})
     check_files(files)
     saved = store_files(actor=actor, interaction=interaction, files=files)
-    _index(interaction)
+    index_interaction(interaction)
     return saved
 
 
@@ -462,41 +440,4 @@ def attachment_delete(*, actor: User, attachment_id: int) -> None:
         changes=diff(snapshot(attachment, ("original_name", "size", "interaction")), {}),
     )
     attachment.delete()  # the file goes once the transaction commits (signals)
-    _index(interaction)
-
-
-# --- Timeline events -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def timeline_event_record(
-    *,
-    account: Any,
-    occurred_at: datetime.datetime,
-    kind: str,
-    title: str,
-    body: str = "",
-    actor: Any = None,
-    source_type: str = "",
-    source_id: int | None = None,
-    stakeholder: Any = None,
-) -> TimelineEvent:
-    """Put something that happened on an account's timeline (called by other apps' services
-    inside their transaction). Events are a record of what happened: they are not audited
-    themselves, the change that caused them is."""
-    if not (title or "").strip():
-        raise ValidationError({"title": _("A timeline event needs a title.")})
-    event = TimelineEvent(
-        account=account,
-        occurred_at=occurred_at,
-        kind=kind,
-        title=title.strip()[:300],
-        body=body or "",
-        actor=actor if getattr(actor, "pk", None) else None,
-        source_type=source_type or "",
-        source_id=source_id,
-        stakeholder=stakeholder,
-    )
-    event.full_clean()
-    event.save()
-    return event
+    index_interaction(interaction)

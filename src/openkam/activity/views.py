@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openkam.accounts.models import Account
 from openkam.accounts.selectors import account_can_edit, account_get
-from openkam.activity import selectors, services
+from openkam.activity import selectors, services, timeline_selectors
 from openkam.activity.files import served_content_type
 from openkam.activity.forms import InteractionForm, MeetingDateForm, TimelineFilterForm
 from openkam.activity.meeting import meeting_preparation
@@ -36,9 +36,9 @@ PANEL_PAGE_SIZE = 10
 # --- Timelines -------------------------------------------------------------------------------
 
 
-def _filters(form: TimelineFilterForm) -> selectors.TimelineFilters:
+def _filters(form: TimelineFilterForm) -> timeline_selectors.TimelineFilters:
     data = form.cleaned_data if form.is_valid() else {}
-    return selectors.TimelineFilters(
+    return timeline_selectors.TimelineFilters(
         type=data.get("type") or "",
         person=data.get("person") or "",
         since=data.get("since"),
@@ -57,17 +57,17 @@ def _timeline_context(
 ) -> dict[str, Any]:
     user = request.user
     query = {} if unfiltered else request.GET.dict()
-    people = selectors.timeline_people(account=account) if account is not None else {}
+    people = timeline_selectors.timeline_people(account=account) if account is not None else {}
     form = TimelineFilterForm(query or None, people=people)
     if stakeholder is not None:
         del form.fields["person"]
     filters = _filters(form)
-    rows = selectors.timeline_rows(
+    rows = timeline_selectors.timeline_rows(
         user=user, filters=filters, account=account, stakeholder=stakeholder
     )
     page = Paginator(rows, page_size).get_page(query.get("page"))  # type: ignore[arg-type,var-annotated]
     editable = account_can_edit(user=user, account=account) if account is not None else None
-    entries = selectors.timeline_entries(
+    entries = timeline_selectors.timeline_entries(
         user=user, rows=page.object_list, account_editable=editable
     )
     params = {k: v for k, v in query.items() if v and k != "page"}

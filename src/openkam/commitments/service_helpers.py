@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openkam.accounts.models import Account
 from openkam.activity.models import Interaction, TimelineEventKind
 from openkam.activity.selectors import interactions_visible_to
-from openkam.activity.services import timeline_event_record
+from openkam.activity.timeline_services import timeline_event_record
 from openkam.commitments.models import Commitment
 from openkam.commitments.selectors import commitment_can_edit, commitment_get, owner_choices
 from openkam.core.audit import audit_record, diff, snapshot

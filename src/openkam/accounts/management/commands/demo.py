@@ -18,7 +18,8 @@ from django.utils.module_loading import import_string
 from faker import Faker
 
 from openkam.accounts.models import Account, AccountTeamMember, TeamRole, Tier, TierChangeRequest
-from openkam.accounts.services import account_create, account_team_member_add, account_update
+from openkam.accounts.services import account_create, account_update
+from openkam.accounts.team_services import account_team_member_add
 from openkam.core.choices import Level
 from openkam.core.models import AuditAction, AuditEntry
 from openkam.users.models import Role, User
