@@ -201,7 +201,15 @@ def raw_total(path: Path) -> tuple[int, Decimal]:
 
 def rollup_snapshot() -> set[tuple[object, ...]]:
     return {
-        (row.customer_key, row.date, row.currency, round(row.amount, 2), row.lines, row.documents)
+        (
+            row.customer_key,
+            row.date,
+            row.currency,
+            round(row.amount, 2),
+            row.lines,
+            row.documents,
+            row.orders,
+        )
         for row in DailyRevenue.objects.all()
     }
 

@@ -166,13 +166,15 @@ def generate(shape: str) -> None:
                 day = START + timedelta(days=rng.randrange(days))
                 n_lines = max(1, round(rng.expovariate(1 / lines_per_order)))
                 amount = sum(ticket * rng.uniform(0.2, 1.8) for _ in range(n_lines))
+                sale = 1
                 if rng.random() < 0.03:
-                    amount = -amount * 0.3  # a credit note
-                entry = per_day.setdefault(day, [0.0, 0, 0])
+                    amount, sale = -amount * 0.3, 0  # a credit note: a document, no order
+                entry = per_day.setdefault(day, [0.0, 0, 0, 0])
                 entry[0] += amount * factor
                 entry[1] += n_lines
                 entry[2] += 1
-            for day, (amount, n_lines, documents) in per_day.items():
+                entry[3] += sale
+            for day, (amount, n_lines, documents, sales) in per_day.items():
                 total_lines += n_lines
                 rows.append(
                     DailyRevenue(
@@ -183,6 +185,7 @@ def generate(shape: str) -> None:
                         amount=Decimal(f"{amount:.2f}"),
                         lines=n_lines,
                         documents=documents,
+                        orders=sales,
                     )
                 )
             if len(rows) >= 20000:

@@ -37,9 +37,13 @@ def daily(
     *,
     lines: int = 1,
     documents: int = 1,
+    orders: int | None = None,
 ) -> DailyRevenue:
-    """One day of a customer's net revenue in one currency (customer None: no customer id)."""
+    """One day of a customer's net revenue in one currency (customer None: no customer id).
+    Orders: every document of a day that sells, none of a day of credits, unless given."""
     when = date.fromisoformat(day) if isinstance(day, str) else day
+    if orders is None:
+        orders = documents if Decimal(amount) > 0 else 0
     row, created = DailyRevenue.objects.get_or_create(
         customer_key=customer.pk if customer else NO_CUSTOMER_KEY,
         date=when,
@@ -49,13 +53,15 @@ def daily(
             "amount": Decimal(amount),
             "lines": lines,
             "documents": documents,
+            "orders": orders,
         },
     )
     if not created:
         row.amount += Decimal(amount)
         row.lines += lines
         row.documents += documents
-        row.save(update_fields=["amount", "lines", "documents"])
+        row.orders += orders
+        row.save(update_fields=["amount", "lines", "documents", "orders"])
     return row
 
 

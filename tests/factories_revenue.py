@@ -57,7 +57,7 @@ def net_total() -> Decimal:
 
 def rollup() -> set[tuple[Any, ...]]:
     return {
-        (r.customer_key, r.date, r.currency, round(r.amount, 2), r.lines, r.documents)
+        (r.customer_key, r.date, r.currency, round(r.amount, 2), r.lines, r.documents, r.orders)
         for r in DailyRevenue.objects.all()
     }
 

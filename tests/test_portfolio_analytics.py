@@ -150,9 +150,10 @@ def test_purchase_history_gives_first_and_last_purchase_orders_and_recency(head,
     assert aurora.last_purchase == date(2024, 3, 5)  # the credit of 15 Feb is no purchase
     assert aurora.recency_days == 26  # to the end of the period
     assert aurora.documents == 5
+    assert aurora.orders == 4  # the credit note is a document, not an order
     assert aurora.purchase_days == 3
-    # 5 documents in 91 days, a month being 30.4375 days.
-    assert close(aurora.orders_per_month, "1.672390")  # 5 × 30.4375 / 91
+    # 4 orders in 91 days, a month being 30.4375 days.
+    assert close(aurora.orders_per_month, "1.337912")  # 4 × 30.4375 / 91
     assert rows["Fir"].first_purchase is None
     assert rows["Fir"].recency_days is None
 

@@ -130,5 +130,6 @@ def populate(world: World) -> dict[str, Any]:
         amount="120.00",
         lines=2,
         documents=1,
+        orders=1,
     )
     return {"batch_id": batch.pk, "kind": "orders", "customer_id": customer.pk}

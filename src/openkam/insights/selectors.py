@@ -78,7 +78,8 @@ class PortfolioRow:
     previous_revenue: Decimal | None
     rolling_12m: Decimal | None
     rolling_12m_previous: Decimal | None
-    documents: int
+    documents: int  # orders, credit notes and cancellations
+    orders: int  # the documents that sell
     lines: int
     purchase_days: int
     first_purchase: date | None
@@ -275,6 +276,7 @@ def portfolio_analyse(*, user: Any, filters: PortfolioFilters) -> Portfolio:
                 rolling_12m=usable(values, 2),
                 rolling_12m_previous=usable(values, 3),
                 documents=f.documents if f else 0,
+                orders=f.orders if f else 0,
                 lines=f.lines if f else 0,
                 purchase_days=f.purchase_days if f else 0,
                 first_purchase=f.first_purchase if f else None,
@@ -308,7 +310,7 @@ def portfolio_analyse(*, user: Any, filters: PortfolioFilters) -> Portfolio:
             row.growth_12m = metrics.growth(row.rolling_12m, row.rolling_12m_previous)
         if row.last_purchase is not None:
             row.recency_days = (reference - row.last_purchase).days
-        row.orders_per_month = Decimal(row.documents) / months
+        row.orders_per_month = Decimal(row.orders) / months
 
     revenues = [r.revenue for r in rows]
     # One pass for the sums by class and by tier.

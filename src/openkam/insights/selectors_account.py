@@ -121,7 +121,7 @@ def account_revenue(*, user: Any, account_id: int, on: date | None = None) -> Ac
             else None
         ),
         revenue_ytd=revenue_ytd,
-        orders_12m=mine.documents if mine else 0,
+        orders_12m=mine.orders if mine else 0,
         first_purchase=mine.first_purchase if mine else None,
         last_purchase=last_purchase,
         days_since_last_purchase=(day - last_purchase).days if last_purchase else None,

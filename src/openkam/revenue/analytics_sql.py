@@ -240,7 +240,7 @@ def _install_fx(conversion: Conversion) -> None:
 def _rows_cte(
     conversion: Conversion, *, start: date | None, end: date, scope: tuple[str, list[Any]]
 ) -> tuple[str, list[Any]]:
-    """`conv(customer_id, day, amount, converted, documents, lines)`: the rollup rows from
+    """`conv(customer_id, day, amount, converted, documents, orders, lines)`: the rollup rows from
     `start` (None: all history) to `end`, with the amount in the target currency, read in
     one pass; a foreign row finds its day's rate in the rates table (none: NULL, which the
     caller has been told about through `conversion.missing`)."""
@@ -256,7 +256,7 @@ def _rows_cte(
     fields = (
         "d.customer_id AS customer_id, d.customer_key AS customer_key,"
         " d.date AS day, d.amount AS amount,"
-        " d.documents AS documents, d.lines AS lines"
+        " d.documents AS documents, d.orders AS orders, d.lines AS lines"
     )
     if not conversion.rates:
         sql = (

@@ -139,6 +139,10 @@ class DailyRevenue(models.Model):
     amount = models.DecimalField(_("net amount"), max_digits=20, decimal_places=4)
     lines = models.PositiveIntegerField(_("lines"))
     documents = models.PositiveIntegerField(_("documents"))
+    # Documents whose lines on this day add up to a sale: the orders. Credit notes and
+    # cancellations are documents too, but counting them as orders would inflate a
+    # customer's order frequency by every return.
+    orders = models.PositiveIntegerField(_("orders"), default=0, db_default=0)
 
     class Meta:
         ordering = ["date", "customer_key", "currency"]

@@ -111,7 +111,8 @@ class AccountRevenue:
     account_id: int | None
     no_customer: bool
     revenue: list[Decimal]  # one per requested range, in the target currency
-    documents: int  # in the first range
+    documents: int  # in the first range (orders, credit notes and cancellations)
+    orders: int  # documents that add up to a sale, in the first range
     lines: int  # in the first range
     purchase_days: int  # days with positive net revenue in the first range
     customers: int  # distinct customer ids with revenue in the first range
@@ -158,6 +159,7 @@ def revenue_by_account(
         "pc AS (SELECT customer_key, "
         + ", ".join(f"{expr} AS r{i}" for i, expr in enumerate(sums))
         + f", SUM(CASE WHEN {in_first} THEN documents ELSE 0 END) AS documents"
+        + f", SUM(CASE WHEN {in_first} THEN orders ELSE 0 END) AS orders"
         + f", SUM(CASE WHEN {in_first} THEN lines ELSE 0 END) AS lines"
         # Rows are per customer, day and currency: rows with a sale are days with a sale
         # (unless one customer bought in two currencies on the same day).
@@ -166,7 +168,7 @@ def revenue_by_account(
         + ", MAX(CASE WHEN amount > 0 THEN day END) AS last_sale"
         + " FROM conv GROUP BY customer_key)"
     )
-    params += first_params * 4
+    params += first_params * 5
     scope_sql, scope_params = scope
     history = (
         "ph AS (SELECT d.customer_key AS customer_key, MIN(d.date) AS first_day,"
@@ -180,7 +182,7 @@ def revenue_by_account(
         + f"SELECT c.account_id, {no_customer}, "
         + ", ".join(f"SUM(pc.r{i})" for i in range(n))
         + ", SUM(pc.documents), SUM(pc.lines), SUM(pc.purchase_days), SUM(pc.active)"
-        + ", MIN(ph.first_day), MAX(COALESCE(pc.last_sale, ph.last_day))"
+        + ", MIN(ph.first_day), MAX(COALESCE(pc.last_sale, ph.last_day)), SUM(pc.orders)"
         + " FROM ph LEFT JOIN pc ON pc.customer_key = ph.customer_key"
         + f" LEFT JOIN {t['customer']} c ON c.id = ph.customer_key"
         + f" GROUP BY c.account_id, {no_customer}"
@@ -199,6 +201,7 @@ def revenue_by_account(
                 customers=int(row[5 + n] or 0),
                 first_purchase=_day(row[6 + n]),
                 last_purchase=_day(row[7 + n]),
+                orders=int(row[8 + n] or 0),
             )
         )
     return result

@@ -45,7 +45,8 @@ DAILY = DailyRevenue._meta.db_table
 # (document, customer_id, date, currency, amount) of stored lines of replaced documents
 OldLine = tuple[str, int | None, str, str, Any]
 # (customer_key, customer_id, date, currency, amount, lines, documents)
-RollupDelta = tuple[int, int | None, str, str, Any, int, int]
+# (customer key, customer id, date, currency, amount, lines, documents, orders)
+RollupDelta = tuple[int, int | None, str, str, Any, int, int, int]
 
 
 def _old_lines(rows: Iterable[tuple[Any, ...]]) -> list[OldLine]:
@@ -231,19 +232,24 @@ class SQLiteBackend(Backend):
         # Deltas that add go through an upsert; those that take lines away only update: a
         # negative count in an upsert's VALUES fails the CHECK (lines >= 0) before the
         # conflict is seen (their keys exist anyway).
-        adding = [d for d in deltas if d[5] >= 0 and d[6] >= 0]
+        adding = [d for d in deltas if d[5] >= 0 and d[6] >= 0 and d[7] >= 0]
         self.raw.executemany(
             f"INSERT INTO {DAILY} (customer_key, customer_id, date, currency, amount, lines, "
-            f"documents) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            f"documents, orders) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             f"ON CONFLICT (customer_key, date, currency) DO UPDATE SET "
             f"amount = amount + excluded.amount, lines = lines + excluded.lines, "
-            f"documents = documents + excluded.documents",
+            f"documents = documents + excluded.documents, orders = orders + excluded.orders",
             adding,
         )
         self.raw.executemany(
             f"UPDATE {DAILY} SET amount = amount + ?, lines = lines + ?, "
-            f"documents = documents + ? WHERE customer_key = ? AND date = ? AND currency = ?",
-            [(d[4], d[5], d[6], d[0], d[2], d[3]) for d in deltas if d[5] < 0 or d[6] < 0],
+            f"documents = documents + ?, orders = orders + ? "
+            f"WHERE customer_key = ? AND date = ? AND currency = ?",
+            [
+                (d[4], d[5], d[6], d[7], d[0], d[2], d[3])
+                for d in deltas
+                if d[5] < 0 or d[6] < 0 or d[7] < 0
+            ],
         )
         self.raw.execute(f"DELETE FROM {DAILY} WHERE lines <= 0")
 
@@ -351,7 +357,7 @@ class PostgresBackend(Backend):
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS revenue_rollup_delta (customer_key bigint, "
             "customer_id bigint, date date, currency varchar(3), amount numeric, lines integer, "
-            "documents integer) ON COMMIT DELETE ROWS"
+            "documents integer, orders integer) ON COMMIT DELETE ROWS"
         )
         cursor.execute("TRUNCATE revenue_rollup_delta")
         with cursor.copy("COPY revenue_rollup_delta FROM STDIN") as copy:
@@ -362,17 +368,19 @@ class PostgresBackend(Backend):
         # proposes, before ON CONFLICT could turn it into an update; their keys exist.
         cursor.execute(
             f"INSERT INTO {DAILY} AS d (customer_key, customer_id, date, currency, amount, "
-            f"lines, documents) SELECT customer_key, customer_id, date, currency, amount, "
-            f"lines, documents FROM revenue_rollup_delta WHERE lines >= 0 AND documents >= 0 "
+            f"lines, documents, orders) SELECT customer_key, customer_id, date, currency, "
+            f"amount, lines, documents, orders FROM revenue_rollup_delta "
+            f"WHERE lines >= 0 AND documents >= 0 AND orders >= 0 "
             f"ON CONFLICT (customer_key, date, currency) DO UPDATE SET "
             f"amount = d.amount + excluded.amount, lines = d.lines + excluded.lines, "
-            f"documents = d.documents + excluded.documents"
+            f"documents = d.documents + excluded.documents, orders = d.orders + excluded.orders"
         )
         cursor.execute(
             f"UPDATE {DAILY} AS d SET amount = d.amount + r.amount, lines = d.lines + r.lines, "
-            f"documents = d.documents + r.documents FROM revenue_rollup_delta AS r "
-            f"WHERE (r.lines < 0 OR r.documents < 0) AND d.customer_key = r.customer_key "
-            f"AND d.date = r.date AND d.currency = r.currency"
+            f"documents = d.documents + r.documents, orders = d.orders + r.orders "
+            f"FROM revenue_rollup_delta AS r "
+            f"WHERE (r.lines < 0 OR r.documents < 0 OR r.orders < 0) "
+            f"AND d.customer_key = r.customer_key AND d.date = r.date AND d.currency = r.currency"
         )
         cursor.execute(f"DELETE FROM {DAILY} WHERE lines <= 0")
 

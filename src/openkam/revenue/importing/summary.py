@@ -18,7 +18,7 @@ def writer_summary(writer: RevenueWriter) -> dict[str, Any]:
     no_customer: dict[str, Decimal] = {}
     unmatched_ids: set[int] = set()
     accounts = writer.customer_accounts
-    for (customer, _day, currency), (amount, _lines, _docs) in writer.added.items():
+    for (customer, _day, currency), (amount, *_counts) in writer.added.items():
         value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
         net[currency] = net.get(currency, Decimal(0)) + value
         net_change[currency] = net_change.get(currency, Decimal(0)) + value
@@ -27,7 +27,7 @@ def writer_summary(writer: RevenueWriter) -> dict[str, Any]:
         elif accounts.get(customer) is None:
             unmatched_ids.add(customer)
             unassigned[currency] = unassigned.get(currency, Decimal(0)) + value
-    for (_customer, _day, currency), (amount, _lines, _docs) in writer.removed.items():
+    for (_customer, _day, currency), (amount, *_counts) in writer.removed.items():
         value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
         net_change[currency] = net_change.get(currency, Decimal(0)) - value
 

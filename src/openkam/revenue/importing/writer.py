@@ -11,14 +11,13 @@ the line number is the position in its document. When a document appears for the
 in a file, its stored lines (from earlier imports) are removed before its new lines are
 written, so a document that comes again replaces its lines and nothing is counted twice.
 
-Rollups: the net amount, line count and document count per (customer, day, currency) of the
-new lines are added to DailyRevenue, and those of the removed lines subtracted, in the same
-transaction. Because documents are replaced whole, the document counts stay exact.
+Rollups: the net amount and the counts of lines, documents and orders per (customer, day,
+currency) of the new lines are added to DailyRevenue, and those of the removed lines
+subtracted, in the same transaction (tally.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,7 +29,6 @@ from openkam.imports.values import POINT, ValueProblem
 from openkam.revenue.importing.backends import (
     Backend,
     ChunkWriteError,
-    RollupDelta,
     backend_for_connection,
 )
 from openkam.revenue.importing.caches import (
@@ -40,7 +38,7 @@ from openkam.revenue.importing.caches import (
     ValueCaches,
 )
 from openkam.revenue.importing.summary import writer_summary
-from openkam.revenue.models import NO_CUSTOMER_KEY
+from openkam.revenue.importing.tally import RollupTally
 
 MISS = object()
 
@@ -52,7 +50,7 @@ class _RowRejected(Exception):  # noqa: N818 - carries the row errors, not an er
         self.errors = errors
 
 
-class RevenueWriter(ValueCaches, Writer):
+class RevenueWriter(RollupTally, ValueCaches, Writer):
     def __init__(self, *, plan: Plan, batch_id: int | None, dry_run: bool) -> None:
         self.plan = plan
         self.batch_id = batch_id
@@ -79,9 +77,10 @@ class RevenueWriter(ValueCaches, Writer):
         self.next_customer_id = self.db.next_customer_id()
         self.new_customers: list[tuple[int, str, str, str, str]] = []
         self.renamed: dict[int, str] = {}
-        # document -> [last position, key it was first counted under]
+        # document -> [last position, key it was first counted under, its net amount there]
         self.documents: dict[str, list[Any]] = {}
-        self.extra_document_keys: set[tuple[str, tuple[Any, ...]]] = set()
+        # (document, key) of a document's lines under another key: their net amount
+        self.extra_document_keys: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self.added: dict[tuple[Any, ...], list[Any]] = {}
         self.removed: dict[tuple[Any, ...], list[Any]] = {}
         self.dates: dict[Any, str] = {}
@@ -241,7 +240,7 @@ class RevenueWriter(ValueCaches, Writer):
                     names[customer] = renamed[customer] = name
                 state = documents_get(document)
                 if state is None:
-                    state = documents[document] = [0, None]
+                    state = documents[document] = [0, None, 0]
                     new_append(document)
                 if li < 0:
                     line_no = state[0] = state[0] + 1
@@ -353,7 +352,7 @@ class RevenueWriter(ValueCaches, Writer):
             self.customer_names[customer] = self.renamed[customer] = name
         state = self.documents.get(document)
         if state is None:
-            state = self.documents[document] = [0, None]
+            state = self.documents[document] = [0, None, 0]
             self._strict_new_documents.append(document)
         if "line_no" in index:
             line_no = values["line_no"]
@@ -454,72 +453,9 @@ class RevenueWriter(ValueCaches, Writer):
             keep.append(line)
         return errors, keep
 
-    def _count_replaced(self, new_documents: list[str], *, delete: bool) -> None:
-        self.documents_new += len(new_documents)
-        if not new_documents:
-            return
-        old = self.db.take_documents(self.source, new_documents, delete=delete)
-        if not old:
-            return
-        removed = self.removed
-        replaced: set[str] = set()
-        per_key: dict[tuple[Any, ...], set[str]] = {}
-        for document, customer, day, currency, amount in old:
-            key = (customer, day, currency)
-            entry = removed.get(key)
-            if entry is None:
-                entry = removed[key] = [self.number(0), 0, 0]
-            entry[0] += self.number(amount)
-            entry[1] += 1
-            per_key.setdefault(key, set()).add(document)
-            replaced.add(document)
-        for key, docs in per_key.items():
-            removed[key][2] += len(docs)
-        self.lines_replaced += len(old)
-        self.documents_replaced += len(replaced)
-        self.documents_new -= len(replaced)
-
-    def _add(self, lines: Iterable[tuple[Any, ...]]) -> None:
-        """Fold written lines into the rollup additions (documents counted once per key)."""
-        added = self.added
-        added_get = added.get
-        documents = self.documents
-        extra = self.extra_document_keys
-        zero = self.number(0)
-        for line in lines:
-            key = (line[3], line[4], line[10])
-            entry = added_get(key)
-            if entry is None:
-                entry = added[key] = [zero, 0, 0]
-            entry[0] += line[9]
-            entry[1] += 1
-            state = documents[line[1]]
-            if state[1] != key:
-                if state[1] is None:
-                    state[1] = key
-                    entry[2] += 1
-                elif (line[1], key) not in extra:
-                    extra.add((line[1], key))
-                    entry[2] += 1
-
     def finish(self) -> dict[str, Any]:
         # flush() has completed the last chunk.
-        deltas: list[RollupDelta] = []
-        for key in self.added.keys() | self.removed.keys():
-            plus = self.added.get(key, (0, 0, 0))
-            minus = self.removed.get(key, (0, 0, 0))
-            customer, day, currency = key
-            delta = (
-                NO_CUSTOMER_KEY if customer is None else customer,
-                customer,
-                day,
-                currency,
-                plus[0] - minus[0],
-                plus[1] - minus[1],
-                plus[2] - minus[2],
-            )
-            if delta[5] or delta[6] or delta[4]:
-                deltas.append(delta)
+        deltas = self._rollup_deltas()
         if self.writing:
             self.db.insert_customers(self.new_customers)
             self.db.rename_customers((name, cid) for cid, name in self.renamed.items())
