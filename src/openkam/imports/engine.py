@@ -14,7 +14,6 @@ import gc
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from openkam.imports.readers import (
     sample_rows,
     table_rows,
 )
+from openkam.imports.rows import RowError, nul_rows, preview
 from openkam.imports.targets import Target
 from openkam.imports.values import (
     POINT,
@@ -78,17 +78,6 @@ class ImportSettings:
     def from_json(cls, data: Mapping[str, Any]) -> ImportSettings:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def as_list(self) -> list[Any]:
-        return [self.row, self.column, self.value, self.reason]
 
 
 @dataclass
@@ -174,7 +163,7 @@ class Plan:
                 RowError(
                     row_no,
                     "",
-                    _preview(self.delimiter.join(str(c) for c in row)),
+                    preview(self.delimiter.join(str(c) for c in row)),
                     _(
                         "has %(found)s fields where the header has %(expected)s (a delimiter "
                         "or quote inside a value?)"
@@ -189,7 +178,7 @@ class Plan:
             try:
                 values[name] = self.converter(spec)(raw)
             except ValueProblem as problem:
-                errors.append(RowError(row_no, self.header[position], _preview(raw), str(problem)))
+                errors.append(RowError(row_no, self.header[position], preview(raw), str(problem)))
         return values, errors
 
     def error(self, row_no: int, name: str, row: Sequence[Any] | None, reason: str) -> RowError:
@@ -197,7 +186,7 @@ class Plan:
         column = self.column_of.get(name, "")
         value = ""
         if row is not None and name in self.index and self.index[name] < len(row):
-            value = _preview(row[self.index[name]])
+            value = preview(row[self.index[name]])
         return RowError(row_no, column, value, reason)
 
 
@@ -216,50 +205,6 @@ def _parse_integer(value: Any) -> int | None:
         if number != number.to_integral_value():
             raise ValueProblem(_("is not a whole number")) from None
         return int(number)
-
-
-def _preview(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    # The report itself is stored as text: a NUL shows as the symbol for it.
-    text = str(value).replace("\x00", "\u2400")
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _nul_rows(
-    chunk: list[list[Any]], first_row: int, plan: Plan
-) -> tuple[list[list[Any]], list[RowError]]:
-    """Rows with a NUL character in a mapped column, as row errors, and the chunk with those
-    rows blanked. PostgreSQL cannot store the character in text (the import would fail
-    without saying where), and on SQLite it would cut the value short in most readers; it is
-    a sign of a damaged file. One C-speed scan of the chunk's text when there is none."""
-    try:
-        if "\x00" not in "\x1f".join(itertools.chain.from_iterable(chunk)):
-            return chunk, []
-    except TypeError:  # spreadsheet cells (numbers, dates): each text cell is looked at
-        pass
-    header, errors = plan.header, list[RowError]()
-    mapped = sorted(i for i in plan.index.values())
-    cleaned = list(chunk)
-    for offset, row in enumerate(chunk):
-        bad = [i for i in mapped if i < len(row) and isinstance(row[i], str) and "\x00" in row[i]]
-        if bad:
-            errors.extend(
-                RowError(
-                    first_row + offset,
-                    header[i] if i < len(header) else "",
-                    _preview(row[i]),
-                    _(
-                        "contains a NUL character (code 0), which cannot be stored: the file "
-                        "may be damaged; remove the character or export the file again"
-                    ),
-                )
-                for i in bad
-            )
-            cleaned[offset] = []  # skipped as a blank row; counted below as refused
-    return cleaned, errors
 
 
 # --- Planning ------------------------------------------------------------------------------
@@ -489,7 +434,9 @@ def run_import(
                     for chunk, first_row in _chunks(table, plan):
                         unreadable: list[RowError] = []
                         if table.nul_seen:
-                            chunk, unreadable = _nul_rows(chunk, first_row, plan)
+                            chunk, unreadable = nul_rows(
+                                chunk, first_row, plan.header, plan.index.values()
+                            )
                         outcome = writer.write_chunk(chunk, first_row)
                         if unreadable:
                             outcome.errors = sorted(

@@ -283,7 +283,7 @@ class _NulWatch(io.BufferedIOBase):
 def _binary(head: bytes) -> bool:
     """Whether the start of a file is binary data (a workbook, a PDF, an image) rather than
     text. Binary formats are full of NUL bytes; a text export with a stray one is damaged text,
-    whose rows the import reports one by one (engine._nul_rows)."""
+    whose rows the import reports one by one (rows.nul_rows)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     nuls = head.count(b"\x00")
