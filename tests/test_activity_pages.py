@@ -221,7 +221,8 @@ def test_a_kam_logs_a_meeting_with_a_file_from_the_dossier_without_leaving_it(
         url,
         {
             "kind": "meeting",
-            "date": timezone.localdate().isoformat(),
+            # Yesterday, so the meeting is in the past whatever the hour the suite runs at.
+            "date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
             "time": "10:30",
             "duration_minutes": "60",
             "subject": "Frame agreement workshop",
