@@ -31,6 +31,8 @@ STORED = (
     "notes",
     "version",
 )
+# Where each stored value sits in a record read with STORED.
+STORED_INDEX = {name: position for position, name in enumerate(STORED) if name != "id"}
 
 
 class MatchProblem(ValueProblem):

@@ -24,6 +24,8 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from openkam.accounts.importing.bulk import Bulk
+from openkam.accounts.importing.cells import blank_row, cached, text_cell
+from openkam.accounts.importing.fields import PLAIN_FIELDS
 from openkam.accounts.importing.lookups import (
     ChoiceLookup,
     OwnerLookup,
@@ -32,11 +34,16 @@ from openkam.accounts.importing.lookups import (
     key,
     number_key,
     split_ids,
-    text_value,
     web_address,
 )
 from openkam.accounts.importing.output import AccountOutput, Planned
-from openkam.accounts.importing.registry import Deferred, Entry, MatchProblem, Registry
+from openkam.accounts.importing.registry import (
+    STORED_INDEX,
+    Deferred,
+    Entry,
+    MatchProblem,
+    Registry,
+)
 from openkam.accounts.models import Tier
 from openkam.core.errors import ForbiddenError
 from openkam.currency.currencies import currency_for_country
@@ -45,37 +52,6 @@ from openkam.imports.targets import ChunkResult, Writer
 from openkam.imports.values import ValueProblem
 from openkam.revenue.customer_links import customer_links_load
 from openkam.users.models import User
-
-# Fields whose stored value an update compares and replaces (parent, owner and the ERP ids
-# are handled on their own).
-PLAIN_FIELDS = (
-    "name",
-    "legal_name",
-    "registration_number",
-    "vat_number",
-    "industry",
-    "country",
-    "currency",
-    "website",
-    "tier",
-    "notes",
-)
-STORED_INDEX = {
-    "name": 1,
-    "legal_name": 2,
-    "registration_number": 3,
-    "vat_number": 4,
-    "industry": 5,
-    "country": 6,
-    "currency": 7,
-    "website": 8,
-    "parent_id": 9,
-    "tier": 10,
-    "owner_id": 11,
-    "notes": 12,
-    "version": 13,
-}
-
 
 WRITE_SLICE = 5000
 # While the writer thread runs, Python hands the GIL between the threads every 0.5 ms instead
@@ -97,45 +73,6 @@ class _Waiting:
     planned: Planned
     parent_text: str
     row: list[Any] = field(default_factory=list)
-
-
-def _cached(convert: Callable[[str], Any]) -> Callable[[Any], Any]:
-    """Countries, tiers, owners and currencies repeat: convert each distinct value once."""
-    done: dict[Any, Any] = {}
-
-    def lookup(raw: Any) -> Any:
-        try:
-            result = done[raw]
-        except KeyError:
-            try:
-                result = convert("" if raw is None else str(raw))
-            except ValueProblem as problem:
-                result = problem
-            if len(done) < 100_000:
-                done[raw] = result
-        if isinstance(result, ValueProblem):
-            raise result
-        return result
-
-    return lookup
-
-
-def _text(limit: int | None) -> Callable[[Any], str]:
-    def convert(raw: Any) -> str:
-        if type(raw) is str:
-            text = raw.strip()
-            if limit is None or len(text) <= limit:
-                return text
-        return text_value(raw, max_length=limit)
-
-    return convert
-
-
-def _blank(row: list[Any]) -> bool:
-    try:
-        return not "".join(row).strip()  # CSV rows: all text, checked in one C call
-    except TypeError:  # spreadsheet cells: None, numbers, dates
-        return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
 class AccountsWriter(Writer):
@@ -168,17 +105,17 @@ class AccountsWriter(Writer):
         )
         tiers = ChoiceLookup(Tier)
         self.convert: dict[str, Callable[[Any], Any]] = {
-            "country": _cached(country_code),
-            "tier": _cached(tiers),
-            "owner": _cached(self.owners),
-            "currency": _cached(currency_code),
+            "country": cached(country_code),
+            "tier": cached(tiers),
+            "owner": cached(self.owners),
+            "currency": cached(currency_code),
             # Every account has its own address: a cache would only grow.
             "website": lambda v: web_address("" if v is None else str(v), max_length=200),
             "customer_ids": lambda v: split_ids(v),
         }
         limits = {spec.name: spec.max_length for spec in plan.target.fields}
         self.converters: list[tuple[str, int, Callable[[Any], Any]]] = [
-            (name, position, self.convert.get(name) or _text(limits[name]))
+            (name, position, self.convert.get(name) or text_cell(limits[name]))
             for name, position in self.index.items()
         ]
         self.waiting: list[_Waiting] = []
@@ -217,7 +154,7 @@ class AccountsWriter(Writer):
         return self.temporary_id
 
     def _row(self, row: list[Any], row_no: int) -> Planned | _Waiting | None:
-        if _blank(row):
+        if blank_row(row):
             self.blank_rows += 1
             return None
         values = self._values(row, row_no)
