@@ -11,6 +11,8 @@ server inserts while the client parses (two cores, both busy).
 from __future__ import annotations
 
 import contextlib
+import itertools
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -39,6 +41,10 @@ LINE_COLUMNS = (
     "sales_rep",
     "batch_id",
 )
+# SQLite: lines per INSERT statement, as many as SQLite's parameter limit allows (32,766 since
+# 3.32; 999 before). Fewer statements mean fewer waits for Python's lock in the insert thread:
+# 2,000 took the UCI import from 3.36 s (500) to 3.12 s.
+ROWS_PER_STATEMENT = 2000
 LINES = RevenueLine._meta.db_table
 CUSTOMERS = Customer._meta.db_table
 DAILY = DailyRevenue._meta.db_table
@@ -150,6 +156,10 @@ class SQLiteBackend(Backend):
     def timestamp(self, value: Any) -> Any:
         return value.isoformat(sep=" ")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._max_variables = self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+
     def lock(self) -> None:
         # The transaction holds SQLite's write lock already (BEGIN IMMEDIATE). A larger page
         # cache keeps the primary-key index in memory while a year of lines goes in.
@@ -176,17 +186,25 @@ class SQLiteBackend(Backend):
         return _old_lines(cursor.fetchall())
 
     def start_chunk(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert the chunk in a thread: SQLite releases the GIL while it updates the table
-        and its index, so Python converts the next chunk meanwhile. Nothing else touches
-        the connection until end_chunk() has joined the thread."""
-        marks = ", ".join("?" * len(LINE_COLUMNS))
-        sql = f"INSERT INTO {LINES} ({', '.join(LINE_COLUMNS)}) VALUES ({marks})"
+        """Insert the chunk in a thread while Python converts the next chunk. The rows go in
+        as multi-row INSERT ... VALUES statements: SQLite runs each statement without Python's
+        lock, whereas `executemany` needs the lock back after every row, so that the two
+        threads took turns instead of working at once. Nothing else touches the connection
+        until end_chunk() has joined the thread."""
+        width = len(LINE_COLUMNS)
+        per = max(1, min(ROWS_PER_STATEMENT, self._max_variables // width))
+        one = "(" + ", ".join("?" * width) + ")"
+        head = f"INSERT INTO {LINES} ({', '.join(LINE_COLUMNS)}) VALUES "
+        full = head + ", ".join([one] * per)
+        execute = self.raw.execute
         self.raw.execute("SAVEPOINT revenue_chunk")
         self._error: BaseException | None = None
 
         def insert() -> None:
             try:
-                self.raw.executemany(sql, rows)
+                for batch in itertools.batched(rows, per):
+                    sql = full if len(batch) == per else head + ", ".join([one] * len(batch))
+                    execute(sql, list(itertools.chain.from_iterable(batch)))
             except BaseException as exc:  # handed to end_chunk()
                 self._error = exc
 
