@@ -401,3 +401,24 @@ def test_customer_ids_are_listed_and_linked_over_the_api(
     )
     assert response.status_code == 201
     assert [a["name"] for a in response.json()] == ["Fjellvind AS"]
+
+
+def test_the_upload_page_says_what_a_mapping_needs_and_what_each_field_accepts(
+    head, client_for
+):
+    page = text(client_for(head).get(reverse("imports:upload", args=["orders"])))
+    assert "Needed: the customer id" in page
+    # Each field says what it takes, from the parsers themselves: every date order detection
+    # tries, the number styles, the length of codes.
+    assert "dd.mm.yyyy" in page
+    assert "yyyy.mm.dd" in page
+    assert "Excel serial day numbers" in page
+    assert "1 234,56" in page
+    assert "A three-letter currency code such as EUR or NOK" in page
+    assert "Negative for returns." in page
+
+
+def test_choice_fields_of_the_account_import_list_their_choices(head, client_for):
+    page = text(client_for(head).get(reverse("imports:upload", args=["accounts"])))
+    assert "Needed: the account name." in page
+    assert "One of: Key, Growth, Maintain, Other" in page

@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 TEXT, CODE, DECIMAL, DATE, INTEGER = "text", "code", "decimal", "date", "integer"
+CURRENCY_CODE = gettext_lazy("A three-letter currency code such as EUR or NOK, in capitals or not.")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,10 @@ class FieldSpec:
     # Header words naming this field, in every language the product speaks.
     words: tuple[str, ...] = ()
     help: str | Promise = ""
+    # The stored choices a cell is read into (by value or by label in any language).
+    choices: type[models.TextChoices] | None = None
+    # What a cell may hold, where the kind alone would say it wrongly (the upload page).
+    accepts: str | Promise = ""
 
 
 def compact(text: str) -> str:

@@ -72,6 +72,8 @@ class Target(ABC):
     label: str | Promise
     fields: tuple[FieldSpec, ...]
     options: tuple[OptionSpec, ...] = ()
+    # What every mapping must contain, in a sentence for the upload page (check() enforces it).
+    requirements: str | Promise = ""
 
     @abstractmethod
     def check(

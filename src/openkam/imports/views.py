@@ -21,6 +21,7 @@ from openkam.core.errors import DomainError, ForbiddenError
 from openkam.core.forms import apply_validation_error
 from openkam.imports import selectors, services
 from openkam.imports.engine import Plan
+from openkam.imports.fieldhelp import fields_help
 from openkam.imports.forms import MappingForm, StartForm, UploadForm
 from openkam.imports.mapping import describe
 from openkam.imports.models import ImportBatch, ImportStatus
@@ -75,7 +76,11 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
                         % {"name": profile_name},
                     )
             return redirect("imports:detail", batch_id=batch.pk)
-    return render(request, "imports/upload.html", {"form": form, "target": target})
+    return render(
+        request,
+        "imports/upload.html",
+        {"form": form, "target": target, "fields": fields_help(target.fields)},
+    )
 
 
 def _context(batch: ImportBatch, plan: Plan | None = None) -> dict[str, object]:

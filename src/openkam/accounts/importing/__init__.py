@@ -28,6 +28,10 @@ class AccountsTarget(Target):
     kind = KIND
     label = gettext_lazy("Accounts")
     fields = FIELDS
+    requirements = gettext_lazy(
+        "Needed: the account name. Every other field is optional; empty cells leave stored "
+        "values as they are."
+    )
     options = (
         OptionSpec(
             "owner",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from openkam.imports.mapping import CODE, TEXT, FieldSpec
+from openkam.accounts.models import Tier
+from openkam.imports.mapping import CODE, CURRENCY_CODE, TEXT, FieldSpec
 
 # Fields whose stored value an update compares and replaces (parent, owner and the ERP ids
 # are handled on their own).
@@ -164,6 +165,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "kategória", "besorolás", "ниво", "сегмент", "категория", "уровень",
             "категория клиента",
         ),
+        choices=Tier,
     ),
     FieldSpec(
         "currency",
@@ -174,6 +176,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "currency", "curr", "ccy", "currency code", "invoice currency", "valuta",
             "valutakode", "valutakod", "pénznem", "deviza", "валута", "валюта", "код валюты",
         ),
+        accepts=CURRENCY_CODE,
     ),
     FieldSpec(
         "customer_ids",

@@ -22,6 +22,10 @@ class RevenueTarget(Target):
     label = gettext_lazy("Revenue (order or invoice lines)")
     fields = FIELDS
     counts_lines = True
+    requirements = gettext_lazy(
+        "Needed: the customer id (its cells may be empty, for cash sales), the date, and the "
+        "net amount or both the quantity and the unit price. Every other field is optional."
+    )
     options = (
         OptionSpec(
             "source",

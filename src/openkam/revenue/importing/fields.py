@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from openkam.imports.mapping import CODE, DATE, DECIMAL, INTEGER, TEXT, FieldSpec
+from openkam.imports.mapping import CODE, CURRENCY_CODE, DATE, DECIMAL, INTEGER, TEXT, FieldSpec
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
@@ -95,6 +95,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "наименование контрагента",
             "наименование покупателя",
         ),
+        help=_(
+            "The customer's name in the ERP: shown beside customer ids not linked to an account, "
+            "and updated when it changes."
+        ),
     ),
     FieldSpec(
         "document",
@@ -155,6 +159,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "номер заказа",
             "номер документа",
         ),
+        help=_(
+            "Identifies the invoice or order: one imported again replaces its stored lines. "
+            "Without this column, each customer's lines of one day form a document."
+        ),
     ),
     FieldSpec(
         "line_no",
@@ -185,6 +193,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "номер строки",
             "№ п/п",
             "номер позиции",
+        ),
+        help=_(
+            "The line's number in its invoice or order; without it, lines are numbered by their "
+            "position."
         ),
     ),
     FieldSpec(
@@ -225,6 +237,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "дата продажи",
             "дата заказа",
         ),
+        help=_("The invoice or order date: the day the revenue counts on."),
     ),
     FieldSpec(
         "product",
@@ -329,6 +342,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "кол-во",
             "кол",
         ),
+        help=_(
+            "Negative for returns. With the unit price it gives the net amount when no amount "
+            "column is mapped."
+        ),
     ),
     FieldSpec(
         "unit_price",
@@ -358,6 +375,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "цена за единицу",
             "цена за ед",
             "цена продажи",
+        ),
+        help=_(
+            "The price of one unit; quantity times unit price is the net amount when no amount "
+            "column is mapped."
         ),
     ),
     FieldSpec(
@@ -405,6 +426,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "стоимость",
             "итого",
         ),
+        help=_("Net of discounts, before tax; negative for credit notes and cancellations."),
     ),
     FieldSpec(
         "currency",
@@ -425,6 +447,8 @@ FIELDS: tuple[FieldSpec, ...] = (
             "валюта",
             "код валюты",
         ),
+        help=_("Empty cells are in the import's currency."),
+        accepts=CURRENCY_CODE,
     ),
     FieldSpec(
         "cost",
@@ -448,6 +472,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "себестоимость",
             "затраты",
         ),
+        help=_("What the line cost us, for its margin."),
     ),
     FieldSpec(
         "margin",

@@ -27,6 +27,12 @@ class StakeholdersTarget(Target):
     kind = KIND
     label = gettext_lazy("People (stakeholders)")
     fields = FIELDS
+    requirements = gettext_lazy(
+        "Needed: the account (its name, registration number or ERP customer id, unless one "
+        "account is chosen for all rows) and the person's name (the full name, or the first "
+        "and last names). Every other field is optional; empty cells leave stored values as "
+        "they are."
+    )
     options = (
         OptionSpec(
             "account",

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from openkam.core.choices import Level
 from openkam.imports.mapping import CODE, DATE, INTEGER, TEXT, FieldSpec
+from openkam.stakeholders.models import Attitude, BuyingRole, Channel
 
 # fmt: off
 FIELDS: tuple[FieldSpec, ...] = (
@@ -124,6 +126,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "nivå", "ledernivå", "chefsnivå", "szint", "vezetői szint",
             "ниво", "йерархично ниво", "уровень", "уровень должности",
         ),
+        choices=Level,
     ),
     FieldSpec(
         "buying_role",
@@ -136,6 +139,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "szerep", "vásárlási szerep", "döntési szerep",
             "роля", "роля в покупката", "роль", "роль в закупке", "роль в решении",
         ),
+        choices=BuyingRole,
     ),
     FieldSpec(
         "attitude",
@@ -146,6 +150,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "attitude", "attitude to us", "sentiment", "relationship",
             "holdning", "inställning", "hozzáállás", "viszony", "отношение", "лояльность",
         ),
+        choices=Attitude,
     ),
     FieldSpec(
         "influence",
@@ -256,6 +261,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "preferred channel", "channel", "foretrukken kanal", "föredragen kanal",
             "preferált csatorna", "предпочитан канал", "предпочтительный канал",
         ),
+        choices=Channel,
     ),
     FieldSpec(
         "last_verified",
