@@ -8,12 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 
 from openkam.accounts.models import Account, Tier
 from openkam.accounts.selectors import accounts_visible_to, tier_requests_pending
 from openkam.core.audit import audit_entries_for_roots
 from openkam.core.models import AuditEntry
 from openkam.users.models import Role
+from openkam.web.selectors import follow_up_for
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent_changes": _with_accounts(
             audit_entries_for_roots(Account, visible.values("pk"), limit=10)
         ),
+        "follow_up": follow_up_for(user=user),
+        "today": timezone.localdate(),
     }
     return render(request, "web/home.html", context)
 
