@@ -403,9 +403,7 @@ def test_customer_ids_are_listed_and_linked_over_the_api(
     assert [a["name"] for a in response.json()] == ["Fjellvind AS"]
 
 
-def test_the_upload_page_says_what_a_mapping_needs_and_what_each_field_accepts(
-    head, client_for
-):
+def test_the_upload_page_says_what_a_mapping_needs_and_what_each_field_accepts(head, client_for):
     page = text(client_for(head).get(reverse("imports:upload", args=["orders"])))
     assert "Needed: the customer id" in page
     # Each field says what it takes, from the parsers themselves: every date order detection
