@@ -120,14 +120,24 @@ def editable_account_ids(*, user: Any, account_ids: Iterable[int]) -> set[int]:
 # --- Contact dates (used by cadence, lists and the dossier) ---------------------------------
 
 
-def last_meaningful_contact(*, account_ids: Iterable[int]) -> dict[int, datetime.datetime]:
-    """When each account last had real contact (notes do not count; planned ones neither)."""
-    ids = list(account_ids)
-    if not ids:
-        return {}
+def last_meaningful_contact(
+    *,
+    account_ids: Iterable[int] | None = None,
+    accounts: QuerySet[Account] | None = None,
+) -> dict[int, datetime.datetime]:
+    """When each account last had real contact (notes do not count; planned ones neither).
+
+    The accounts are given by id or as a queryset (a subquery: no list of ten thousand ids
+    sent as parameters)."""
+    if accounts is not None:
+        scope: Any = accounts.order_by().values("pk")
+    else:
+        scope = list(account_ids or ())
+        if not scope:
+            return {}
     rows = (
         Interaction.objects.filter(
-            account_id__in=ids, kind__in=MEANINGFUL_KINDS, occurred_at__lte=timezone.now()
+            account_id__in=scope, kind__in=MEANINGFUL_KINDS, occurred_at__lte=timezone.now()
         )
         .values("account_id")
         .annotate(last=Max("occurred_at"))

@@ -73,15 +73,19 @@ def effective_interval(
     base = tiers.get(tier, Interval(None, None))
     if override is None:
         return base
-    if override.exempt:
+    return _interval(base, (override.exempt, override.max_days, override.key_people_max_days))
+
+
+def _interval(base: Interval, override: tuple[bool, int | None, int | None] | None) -> Interval:
+    """The tier's intervals with an account's override (exempt, max days, people's max days)."""
+    if override is None:
+        return base
+    exempt, max_days, people_max = override
+    if exempt:
         return Interval(None, None)
     return Interval(
-        override.max_days if override.max_days is not None else base.account_days,
-        (
-            override.key_people_max_days
-            if override.key_people_max_days is not None
-            else base.people_days
-        ),
+        max_days if max_days is not None else base.account_days,
+        people_max if people_max is not None else base.people_days,
     )
 
 
@@ -206,21 +210,85 @@ def neglected(
     """Accounts and key people beyond their interval, the longest overdue first.
 
     `kam_id` limits to the accounts that KAM owns (their accounts); `account_ids` to a list.
+    Every account of the scope is judged from plain values (tier, override, creation, last
+    contact); account objects are built only for the rows of the report: for the head of a
+    company of 10,000 accounts, building them all cost 450 ms for a report of a few hundred.
     """
     today = today or timezone.localdate()
     qs = scoped_accounts(user=user, kam_id=kam_id)
     if account_ids is not None:
         qs = qs.filter(pk__in=list(account_ids))
     tiers = tier_intervals()
-    accounts = list(qs)
-    states = contact_states(accounts=accounts, today=today, tiers=tiers)
-    report = NeglectedReport(tracked=sum(1 for s in states.values() if s.interval))
+    values = list(
+        qs.order_by().values_list(
+            "pk", "tier", "created_at",
+            "cadence__pk", "cadence__exempt", "cadence__max_days", "cadence__key_people_max_days",
+        )
+    )  # fmt: skip
+    last = last_meaningful_contact(accounts=qs)
+    report = NeglectedReport()
+    late: dict[int, tuple[int, datetime.datetime | None, datetime.date, int]] = {}
+    people_days: dict[int, int] = {}
+    for pk, tier, created_at, override, exempt, max_days, people_max in values:
+        interval = _interval(
+            tiers.get(tier, Interval(None, None)),
+            None if override is None else (bool(exempt), max_days, people_max),
+        )
+        if interval.people_days:
+            people_days[pk] = interval.people_days
+        if interval.account_days is None:
+            continue
+        report.tracked += 1
+        contact = last.get(pk)
+        due_on, overdue = _due(contact, created_at, interval.account_days, today)
+        if overdue > 0:
+            late[pk] = (interval.account_days, contact, due_on, overdue)
+    people = _late_people(people_days, today)
+    accounts = qs.in_bulk({*late, *(person.account_id for person, *_rest in people)})
     report.accounts = sorted(
-        (s for s in states.values() if s.neglected),
+        (AccountContact(accounts[pk], *state) for pk, state in late.items()),
         key=lambda s: (-s.days_overdue, s.account.name),
     )
-    report.people = neglected_people(accounts=accounts, tiers=tiers, today=today)
+    report.people = sorted(
+        (
+            PersonContact(
+                stakeholder=person,
+                account=accounts[person.account_id],
+                interval=days,
+                last_contact=contact,
+                due_on=due_on,
+                days_overdue=overdue,
+            )
+            for person, days, contact, due_on, overdue in people
+        ),
+        key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name),
+    )
     return report
+
+
+def _late_people(
+    people_days: dict[int, int], today: datetime.date
+) -> list[tuple[Stakeholder, int, datetime.datetime | None, datetime.date, int]]:
+    """The active decision makers and economic buyers of the accounts in `people_days`
+    (account id -> the people's interval) beyond that interval (two queries)."""
+    if not people_days:
+        return []
+    people = list(
+        Stakeholder.objects.filter(
+            account_id__in=list(people_days),
+            buying_role__in=KEY_ROLES,
+            status=StakeholderStatus.ACTIVE,
+        ).order_by("last_name", "first_name", "id")
+    )
+    last = last_meaningful_contact_by_stakeholder(stakeholder_ids=[p.pk for p in people])
+    rows = []
+    for person in people:
+        days = people_days[person.account_id]
+        contact = last.get(person.pk)
+        due_on, overdue = _due(contact, person.created_at, days, today)
+        if overdue > 0:
+            rows.append((person, days, contact, due_on, overdue))
+    return rows
 
 
 def neglected_people(
@@ -232,38 +300,27 @@ def neglected_people(
     """The decision makers and economic buyers of `accounts` beyond their interval."""
     today = today or timezone.localdate()
     tiers = tiers if tiers is not None else tier_intervals()
-    intervals = {
-        a.pk: effective_interval(tier=a.tier, override=_override_of(a), tiers=tiers).people_days
+    people_days = {
+        a.pk: days
         for a in accounts
+        if (
+            days := effective_interval(
+                tier=a.tier, override=_override_of(a), tiers=tiers
+            ).people_days
+        )
     }
-    tracked = {pk: days for pk, days in intervals.items() if days}
-    if not tracked:
-        return []
     by_id = {a.pk: a for a in accounts}
-    people = list(
-        Stakeholder.objects.filter(
-            account_id__in=list(tracked),
-            buying_role__in=KEY_ROLES,
-            status=StakeholderStatus.ACTIVE,
-        ).order_by("last_name", "first_name", "id")
-    )
-    last = last_meaningful_contact_by_stakeholder(stakeholder_ids=[p.pk for p in people])
-    rows = []
-    for person in people:
-        days = tracked[person.account_id]
-        contact = last.get(person.pk)
-        due_on, overdue = _due(contact, person.created_at, days, today)
-        if overdue > 0:
-            rows.append(
-                PersonContact(
-                    stakeholder=person,
-                    account=by_id[person.account_id],
-                    interval=days,
-                    last_contact=contact,
-                    due_on=due_on,
-                    days_overdue=overdue,
-                )
-            )
+    rows = [
+        PersonContact(
+            stakeholder=person,
+            account=by_id[person.account_id],
+            interval=days,
+            last_contact=contact,
+            due_on=due_on,
+            days_overdue=overdue,
+        )
+        for person, days, contact, due_on, overdue in _late_people(people_days, today)
+    ]
     return sorted(rows, key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name))
 
 
