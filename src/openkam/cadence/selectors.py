@@ -1,8 +1,9 @@
 """Reads of the contact cadence: the intervals that apply, and who is overdue for contact.
 
 The neglected list costs a fixed number of queries whatever the portfolio's size: the tier
-settings, the accounts (with their overrides joined), their last meaningful contact, their
-decision makers and economic buyers, and those people's last contact.
+settings, the accounts' values (with their overrides joined), their last meaningful contact,
+their decision makers and economic buyers, those people's last contact, and the accounts of
+the report's rows.
 """
 
 from __future__ import annotations
