@@ -250,21 +250,27 @@ def neglected(
         (AccountContact(accounts[pk], *state) for pk, state in late.items()),
         key=lambda s: (-s.days_overdue, s.account.name),
     )
-    report.people = sorted(
-        (
-            PersonContact(
-                stakeholder=person,
-                account=accounts[person.account_id],
-                interval=days,
-                last_contact=contact,
-                due_on=due_on,
-                days_overdue=overdue,
-            )
-            for person, days, contact, due_on, overdue in people
-        ),
-        key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name),
-    )
+    report.people = _person_contacts(people, accounts)
     return report
+
+
+def _person_contacts(
+    people: list[tuple[Stakeholder, int, datetime.datetime | None, datetime.date, int]],
+    accounts: dict[int, Account],
+) -> list[PersonContact]:
+    """Late people as report rows, the longest overdue first."""
+    rows = [
+        PersonContact(
+            stakeholder=person,
+            account=accounts[person.account_id],
+            interval=days,
+            last_contact=contact,
+            due_on=due_on,
+            days_overdue=overdue,
+        )
+        for person, days, contact, due_on, overdue in people
+    ]
+    return sorted(rows, key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name))
 
 
 def _late_people(
@@ -310,19 +316,7 @@ def neglected_people(
             ).people_days
         )
     }
-    by_id = {a.pk: a for a in accounts}
-    rows = [
-        PersonContact(
-            stakeholder=person,
-            account=by_id[person.account_id],
-            interval=days,
-            last_contact=contact,
-            due_on=due_on,
-            days_overdue=overdue,
-        )
-        for person, days, contact, due_on, overdue in _late_people(people_days, today)
-    ]
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.account.name, r.stakeholder.last_name))
+    return _person_contacts(_late_people(people_days, today), {a.pk: a for a in accounts})
 
 
 def account_contact(*, account: Account, today: datetime.date | None = None) -> AccountContact:

@@ -12,21 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from openkam.accounts.models import Tier
 from openkam.imports.mapping import CODE, CURRENCY_CODE, TEXT, FieldSpec
 
-# Fields whose stored value an update compares and replaces (parent, owner and the ERP ids
-# are handled on their own).
-PLAIN_FIELDS = (
-    "name",
-    "legal_name",
-    "registration_number",
-    "vat_number",
-    "industry",
-    "country",
-    "currency",
-    "website",
-    "tier",
-    "notes",
-)
-
 # fmt: off
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(

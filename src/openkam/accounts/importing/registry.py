@@ -33,6 +33,9 @@ STORED = (
 )
 # Where each stored value sits in a record read with STORED.
 STORED_INDEX = {name: position for position, name in enumerate(STORED) if name != "id"}
+# The stored values an update compares and replaces as they are (the parent, the owner and the
+# ERP ids are resolved on their own; the version is the update's own).
+PLAIN_FIELDS = tuple(n for n in STORED if n not in ("id", "parent_id", "owner_id", "version"))
 
 
 class MatchProblem(ValueProblem):

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.importing.bulk import Bulk
 from openkam.accounts.importing.cells import blank_row, cached, text_cell
-from openkam.accounts.importing.fields import PLAIN_FIELDS
 from openkam.accounts.importing.lookups import (
     ChoiceLookup,
     OwnerLookup,
@@ -38,6 +37,7 @@ from openkam.accounts.importing.lookups import (
 )
 from openkam.accounts.importing.output import AccountOutput, Planned
 from openkam.accounts.importing.registry import (
+    PLAIN_FIELDS,
     STORED_INDEX,
     Deferred,
     Entry,
